@@ -1,0 +1,195 @@
+"""Every IRI ccgraph uses: the ontology's terms, the resource base, the prefix map.
+
+Resource IRIs are minted here and nowhere else (see docs/model.md).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+
+from rdflib import Dataset, Graph, Namespace, URIRef
+from rdflib.namespace import (
+    DCTERMS,
+    FOAF,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SDO,
+    SH,
+    SKOS,
+    TIME,
+    XSD,
+    DefinedNamespace,
+)
+
+DEFAULT_BASE = "https://w3id.org/ccgraph/"
+
+
+class CCN(DefinedNamespace):
+    """The ccgraph ontology (ontology/ccn.ttl). A misspelt term raises AttributeError."""
+
+    _NS = Namespace("https://w3id.org/ccgraph/ontology#")
+    _fail = True
+
+    # classes
+    AdministrativeArea: URIRef
+    City: URIRef
+    Province: URIRef
+    Region: URIRef
+    Country: URIRef
+    Network: URIRef
+    Membership: URIRef
+    CreativeField: URIRef
+    MembershipRole: URIRef
+    Forum: URIRef
+    WorkingGroup: URIRef
+    RecurringEvent: URIRef
+    Source: URIRef
+    SizeClaim: URIRef
+    Measure: URIRef
+    # memberships
+    startDate: URIRef
+    endDate: URIRef
+    attestedOn: URIRef
+    citedSource: URIRef
+    hasMembership: URIRef
+    # places
+    country: URIRef
+    isoCode: URIRef
+    # networks, units, events
+    foundingDate: URIRef
+    founder: URIRef
+    recognizedBy: URIRef
+    officeLocation: URIRef
+    seat: URIRef
+    secretariat: URIRef
+    presidency: URIRef
+    groupsMembersOf: URIRef
+    coordinatedBy: URIRef
+    coordinates: URIRef
+    organizedBy: URIRef
+    organizes: URIRef
+    frequency: URIRef
+    introducedIn: URIRef
+    # sources
+    referenceDate: URIRef
+    writtenAfter: URIRef
+    writtenBefore: URIRef
+    dateBasis: URIRef
+    localCopy: URIRef
+    # size claims
+    aboutNetwork: URIRef
+    measure: URIRef
+    claimedValue: URIRef
+    countsRole: URIRef
+    countsKind: URIRef
+    countsCountry: URIRef
+    asOf: URIRef
+    quote: URIRef
+
+
+def base() -> str:
+    """The instance base: CCGRAPH_BASE if set, else the default (always ends with '/')."""
+    value = os.environ.get("CCGRAPH_BASE", DEFAULT_BASE)
+    return value if value.endswith("/") else value + "/"
+
+
+# The shipped files are written against the default base; `sources` rebases on load.
+ID = Namespace(DEFAULT_BASE + "id/")
+GRAPH = Namespace(DEFAULT_BASE + "graph/")
+
+PREFIXES: dict[str, Namespace] = {
+    "ccn": Namespace(str(CCN)),
+    "id": ID,
+    "graph": GRAPH,
+    "org": Namespace(str(ORG)),
+    "prov": Namespace(str(PROV)),
+    "time": Namespace(str(TIME)),
+    "skos": Namespace(str(SKOS)),
+    "dcterms": Namespace(str(DCTERMS)),
+    "schema": Namespace(str(SDO)),
+    "foaf": Namespace(str(FOAF)),
+    "owl": Namespace(str(OWL)),
+    "rdf": Namespace(str(RDF)),
+    "rdfs": Namespace(str(RDFS)),
+    "xsd": Namespace(str(XSD)),
+    "sh": Namespace(str(SH)),
+}
+
+NETWORK_SLUGS = ("uccn", "uccn-italy", "eurocities", "gai", "bjcem")
+KIND_SEGMENTS = {CCN.City: "city", CCN.Province: "province", CCN.Region: "region"}
+
+
+def bind_prefixes(graph: Graph | Dataset) -> Graph | Dataset:
+    """Bind exactly the project's prefix map (no rdflib defaults) and return the graph."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph
+
+
+def new_dataset() -> Dataset:
+    """An empty Dataset with only ccgraph's prefixes bound."""
+    return bind_prefixes(Dataset(bind_namespaces="none"))  # type: ignore[return-value]
+
+
+def new_graph() -> Graph:
+    return bind_prefixes(Graph(bind_namespaces="none"))  # type: ignore[return-value]
+
+
+def slug(name: str) -> str:
+    """ASCII, lower-case, hyphenated: 'Kraków' -> 'krakow', "Huai'an" -> 'huai-an'."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+
+
+def country(code: str) -> URIRef:
+    return ID[f"country/{code.lower()}"]
+
+
+def place(kind: URIRef, code: str, name: str) -> URIRef:
+    """A city, province or region inside the country with ISO code `code`."""
+    return ID[f"{KIND_SEGMENTS[kind]}/{code.lower()}/{slug(name)}"]
+
+
+def city(code: str, name: str) -> URIRef:
+    return place(CCN.City, code, name)
+
+
+def network(name: str) -> URIRef:
+    return ID[f"network/{slug(name)}"]
+
+
+def field(label: str) -> URIRef:
+    return ID[f"field/{slug(label)}"]
+
+
+def role(label: str) -> URIRef:
+    return ID[f"role/{slug(label)}"]
+
+
+def measure(label: str) -> URIRef:
+    return ID[f"measure/{slug(label)}"]
+
+
+def source(name: str) -> URIRef:
+    return ID[f"source/{slug(name)}"]
+
+
+def claim(source_name: str, number: int) -> URIRef:
+    return ID[f"claim/{slug(source_name)}/{number}"]
+
+
+def graph_name(stem: str) -> URIRef:
+    return GRAPH[slug(stem)]
+
+
+def membership(network_iri: URIRef, member_iri: URIRef, role_iri: URIRef) -> URIRef:
+    """id:membership/{network}/{member path}/{role}, e.g. .../uccn/city/it/turin/design."""
+    net = str(network_iri).rsplit("/", 1)[1]
+    member_path = str(member_iri).removeprefix(str(ID))
+    role_slug = str(role_iri).rsplit("/", 1)[1]
+    return ID[f"membership/{net}/{member_path}/{role_slug}"]

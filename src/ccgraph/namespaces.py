@@ -24,6 +24,7 @@ from rdflib.namespace import (
     TIME,
     XSD,
     DefinedNamespace,
+    NamespaceManager,
 )
 
 DEFAULT_BASE = "https://w3id.org/ccgraph/"
@@ -132,8 +133,11 @@ def bind_prefixes(graph: Graph | Dataset) -> Graph | Dataset:
 
 
 def new_dataset() -> Dataset:
-    """An empty Dataset with only ccgraph's prefixes bound."""
-    return bind_prefixes(Dataset(bind_namespaces="none"))  # type: ignore[return-value]
+    """An empty Dataset whose default graph is the union of its named graphs,
+    with only ccgraph's prefixes bound."""
+    dataset = Dataset(default_union=True)
+    dataset.namespace_manager = NamespaceManager(dataset, bind_namespaces="none")
+    return bind_prefixes(dataset)  # type: ignore[return-value]
 
 
 def new_graph() -> Graph:

@@ -1,0 +1,54 @@
+"""Inference: the RDFS or OWL-RL closure of ontology + data, kept apart from the assertions.
+
+`infer()` never mutates its input: it returns only the triples the closure adds, which
+callers put in graph:inferred, so exports can choose asserted-only.
+"""
+
+from __future__ import annotations
+
+from rdflib import Dataset, Graph
+
+from . import namespaces as ns
+from .errors import UsageError
+
+PROFILES = ("none", "rdfs", "owlrl")
+INFERRED_GRAPH = ns.graph_name("inferred")
+
+
+def check_profile(profile: str) -> str:
+    if profile not in PROFILES:
+        raise UsageError(f"unknown inference profile {profile!r} (allowed: {', '.join(PROFILES)})")
+    return profile
+
+
+def infer(dataset: Dataset | Graph, profile: str = "owlrl") -> Graph:
+    """The triples that the `profile` closure adds to the union of `dataset`'s graphs."""
+    import owlrl  # heavy: only on the reasoning path
+
+    check_profile(profile)
+    asserted = ns.new_graph()
+    for triple in dataset.triples((None, None, None)):
+        asserted.add(triple)
+    inferred = ns.new_graph()
+    if profile == "none":
+        return inferred
+    closure = ns.new_graph()
+    closure += asserted
+    semantics = owlrl.OWLRL_Semantics if profile == "owlrl" else owlrl.RDFS_Semantics
+    owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(closure)
+    for triple in closure:
+        if triple not in asserted:
+            inferred.add(triple)
+    return inferred
+
+
+def with_inferences(dataset: Dataset, profile: str) -> Dataset:
+    """A copy of `dataset` with the inferred triples added in graph:inferred."""
+    copy = ns.new_dataset()
+    for quad in dataset.quads((None, None, None, None)):
+        s, p, o, g = quad
+        copy.graph(g.identifier).add((s, p, o))
+    target = copy.graph(INFERRED_GRAPH)
+    for triple in infer(dataset, profile):
+        target.add(triple)
+    return copy

@@ -1,0 +1,103 @@
+"""The command line: exit codes, one-line errors naming file and line, stdout vs stderr."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ccgraph.cli import main
+from ccgraph.sources import DATA_DIR
+
+BROKEN_MEMBERSHIP = """\
+@prefix ccn: <https://w3id.org/ccgraph/ontology#> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+# Turin's Design membership with a second start date and no role: not conforming.
+<https://w3id.org/ccgraph/id/membership/uccn/city/it/turin/broken>
+    a ccn:Membership ;
+    org:member <https://w3id.org/ccgraph/id/city/it/turin> ;
+    org:organization <https://w3id.org/ccgraph/id/network/uccn> ;
+    ccn:startDate "2014-12-01"^^xsd:date, "2015-01-01"^^xsd:date ;
+    prov:wasDerivedFrom <https://w3id.org/ccgraph/id/source/uccn-reference> .
+"""
+
+
+def ccgraph(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run the real console entry point in a fresh process."""
+    return subprocess.run(
+        [sys.executable, "-m", "ccgraph.cli", *args], capture_output=True, text=True, check=False
+    )
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    copy = tmp_path / "data"
+    shutil.copytree(DATA_DIR, copy)
+    return copy
+
+
+def test_shipped_data_conforms(capsys):
+    assert main(["validate"]) == 0
+    out = capsys.readouterr().out
+    assert "Conforms: True" in out
+
+
+def test_broken_copy_does_not_conform(data_copy: Path, capsys):
+    (data_copy / "broken.ttl").write_text(BROKEN_MEMBERSHIP, encoding="utf-8")
+    assert main(["validate", str(data_copy), "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["conforms"] is False
+    focus = "https://w3id.org/ccgraph/id/membership/uccn/city/it/turin/broken"
+    paths = {r["path"] for r in report["results"] if r["focus"] == focus}
+    assert "http://www.w3.org/ns/org#role" in paths
+    assert "https://w3id.org/ccgraph/ontology#startDate" in paths
+
+
+def test_malformed_turtle_is_one_line_with_file_and_line(data_copy: Path):
+    bad = data_copy / "seed-000.ttl"
+    lines = bad.read_text(encoding="utf-8").splitlines()
+    lines.insert(4, '<https://w3id.org/ccgraph/id/x> <https://w3id.org/ccgraph/id/y> "unterminated .')
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = ccgraph("validate", str(data_copy))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"ccgraph: error: {bad}:5: bad syntax")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [(["validate", "--inference", "magic"], "invalid choice: 'magic'"),
+     (["validate", "no/such/file.ttl"], "no/such/file.ttl: no such file or folder"),
+     (["frobnicate"], "invalid choice: 'frobnicate'")],
+)
+def test_usage_errors_exit_2(args, expected, capsys):
+    assert main(args) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert expected in captured.err
+    assert captured.err.count("\n") == 1
+
+
+def test_validate_turtle_report_is_rdf(capsys):
+    from rdflib import Graph
+    from rdflib.namespace import SH
+
+    assert main(["validate", "--format", "turtle"]) == 0
+    report = Graph().parse(data=capsys.readouterr().out, format="turtle")
+    assert len(list(report.subjects(SH.conforms, None))) == 1
+
+
+def test_build_prints_summary(capsys):
+    assert main(["build"]) == 0
+    out = capsys.readouterr().out
+    assert "UNESCO Creative Cities Network" in out
+    assert "triples" in out

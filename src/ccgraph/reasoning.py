@@ -7,6 +7,7 @@ callers put in graph:inferred, so exports can choose asserted-only.
 from __future__ import annotations
 
 from rdflib import Dataset, Graph
+from rdflib.namespace import OWL
 
 from . import namespaces as ns
 from .errors import UsageError
@@ -37,7 +38,8 @@ def infer(dataset: Dataset | Graph, profile: str = "owlrl") -> Graph:
     semantics = owlrl.OWLRL_Semantics if profile == "owlrl" else owlrl.RDFS_Semantics
     owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(closure)
     for triple in closure:
-        if triple not in asserted:
+        s, p, o = triple
+        if triple not in asserted and not (p == OWL.sameAs and s == o):  # x sameAs x: noise
             inferred.add(triple)
     return inferred
 
@@ -45,9 +47,8 @@ def infer(dataset: Dataset | Graph, profile: str = "owlrl") -> Graph:
 def with_inferences(dataset: Dataset, profile: str) -> Dataset:
     """A copy of `dataset` with the inferred triples added in graph:inferred."""
     copy = ns.new_dataset()
-    for quad in dataset.quads((None, None, None, None)):
-        s, p, o, g = quad
-        copy.graph(g.identifier).add((s, p, o))
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        copy.graph(g).add((s, p, o))
     target = copy.graph(INFERRED_GRAPH)
     for triple in infer(dataset, profile):
         target.add(triple)

@@ -128,17 +128,22 @@ def derive_attestations(dataset: Dataset) -> None:
 
 
 def rebase(dataset: Dataset, base: str) -> Dataset:
-    """Rewrite id:/graph: IRIs from the shipped base to `base` (a no-op for the default)."""
-    old = ns.DEFAULT_BASE
-    if base == old:
+    """Rewrite resource and graph IRIs (id:, graph:) from the shipped base to `base`.
+
+    Ontology terms (ccn:) are vocabulary, not resources: they never move.
+    """
+    if base == ns.DEFAULT_BASE:
         return dataset
+    movable = (str(ns.ID), str(ns.GRAPH))
 
     def move(term):
-        return URIRef(base + term[len(old):]) if isinstance(term, URIRef) and term.startswith(old) else term
+        if isinstance(term, URIRef) and term.startswith(movable):
+            return URIRef(base + term[len(ns.DEFAULT_BASE):])
+        return term
 
     moved = ns.new_dataset()
     for s, p, o, g in dataset.quads((None, None, None, None)):
-        moved.add((move(s), move(p), move(o), moved.graph(move(g.identifier))))
+        moved.add((move(s), move(p), move(o), moved.graph(move(g))))
     return moved
 
 

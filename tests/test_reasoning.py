@@ -1,0 +1,60 @@
+"""OWL-RL closure of ontology + data: it runs, adds the declared inferences, mutates nothing."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib.namespace import ORG, OWL, RDF, SDO
+
+from ccgraph import namespaces as ns
+from ccgraph.errors import UsageError
+from ccgraph.namespaces import CCN
+from ccgraph.reasoning import INFERRED_GRAPH, infer, with_inferences
+
+TURIN = ns.city("IT", "Turin")
+GAI = ns.network("gai")
+TURIN_GAI = ns.membership(GAI, TURIN, ns.role("member"))
+
+
+@pytest.fixture(scope="module")
+def inferred(dataset):
+    before = len(list(dataset.quads((None, None, None, None))))
+    graph = infer(dataset, "owlrl")
+    assert len(list(dataset.quads((None, None, None, None)))) == before  # input untouched
+    return graph
+
+
+@pytest.mark.parametrize(
+    "triple",
+    [
+        (TURIN, ORG.memberOf, GAI),  # property chain (ccn:hasMembership, org:organization)
+        (GAI, ORG.hasMember, TURIN),  # inverse of org:memberOf
+        (TURIN, CCN.hasMembership, TURIN_GAI),  # inverse of org:member
+        (TURIN_GAI, RDF.type, ORG.Membership),  # ccn:Membership subclass of org:Membership
+        (TURIN, RDF.type, SDO.AdministrativeArea),  # ccn:City subclass chain
+        (ns.network("bjcem"), CCN.officeLocation, ns.city("BE", "Brussels")),  # ccn:seat
+        (TURIN, CCN.coordinates, ns.ID["unit/eurocities/public-art-working-group"]),
+        (TURIN, SDO.containedInPlace, ns.country("IT")),  # ccn:country subproperty
+    ],
+    ids=["memberOf-chain", "hasMember-inverse", "hasMembership-inverse", "Membership-subclass",
+         "AdministrativeArea-subclass", "seat-subproperty", "coordinates-inverse",
+         "containedInPlace-subproperty"],
+)
+def test_declared_inference(dataset, inferred, triple):
+    assert triple not in dataset  # not asserted ...
+    assert triple in inferred  # ... but inferred
+
+
+def test_no_reflexive_sameas_noise(inferred):
+    assert not any(s == o for s, _, o in inferred.triples((None, OWL.sameAs, None)))
+
+
+def test_inferences_go_to_their_own_graph(dataset):
+    expanded = with_inferences(dataset, "rdfs")
+    assert (TURIN_GAI, RDF.type, ORG.Membership) in expanded.graph(INFERRED_GRAPH)
+    for graph in dataset.graphs():
+        assert len(expanded.graph(graph.identifier)) == len(graph)
+
+
+def test_unknown_profile_is_a_usage_error(dataset):
+    with pytest.raises(UsageError, match="allowed: none, rdfs, owlrl"):
+        infer(dataset, "owl2dl")

@@ -1,0 +1,90 @@
+"""Loading the sources: one named graph per file, deterministic, self-contained, rebasable."""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import ORG, XSD
+
+from ccgraph import namespaces as ns
+from ccgraph.namespaces import CCN
+from ccgraph.sources import DATA_DIR, ONTOLOGY_GRAPH, ROOT, data_files, load_dataset
+
+
+def test_one_named_graph_per_data_file(dataset):
+    names = {g.identifier for g in dataset.graphs() if len(g)}
+    expected = {ns.graph_name(path.stem) for path in data_files()} | {ONTOLOGY_GRAPH}
+    assert names == expected
+
+
+def test_build_is_deterministic(dataset):
+    again = load_dataset()
+    for graph in dataset.graphs():
+        assert isomorphic(graph, again.graph(graph.identifier)), graph.identifier
+
+
+def test_data_is_inside_the_project():
+    # CI and users have only the project: no file refers to ../shared.
+    for path in [*DATA_DIR.rglob("*.ttl"), *ROOT.glob("src/ccgraph/*.py")]:
+        assert "../shared" not in path.read_text(encoding="utf-8"), path
+    for local in ("sources/seed-000.txt", "sources/seed-003.txt", "sources/SOURCES.md",
+                  "uccn_members.csv"):
+        assert (DATA_DIR / local).is_file(), local
+
+
+def test_no_example_org_in_shipped_data():
+    for path in [*DATA_DIR.glob("*.ttl"), *DATA_DIR.glob("*.csv"), ROOT / "ontology" / "ccn.ttl"]:
+        assert "example.org" not in path.read_text(encoding="utf-8"), path
+
+
+def test_membership_without_start_is_attested_on_its_sources_date(dataset):
+    # GAI's members are known only from seed 003; they carry its reference date.
+    turin_gai = ns.membership(ns.network("gai"), ns.city("IT", "Turin"), ns.role("member"))
+    seed = ns.source("seed-003")
+    reference_date = dataset.value(seed, CCN.referenceDate)
+    assert reference_date is not None and reference_date.datatype == XSD.date
+    assert set(dataset.objects(turin_gai, CCN.attestedOn)) == {reference_date}
+    # ... and the derived triple sits in the graph of the source that attests it.
+    assert (turin_gai, CCN.attestedOn, reference_date) in dataset.graph(ns.graph_name("seed-003"))
+
+
+def test_membership_with_a_start_gets_no_attestation(dataset):
+    turin_uccn = ns.membership(ns.network("uccn"), ns.city("IT", "Turin"), ns.field("Design"))
+    assert dataset.value(turin_uccn, CCN.startDate) == Literal("2014-12-01", datatype=XSD.date)
+    assert dataset.value(turin_uccn, CCN.attestedOn) is None
+
+
+def test_seed_and_table_statements_of_one_membership_merge(dataset):
+    # Turin's Design membership is stated by the table and by both seeds: one resource,
+    # three sources, each statement in its own graph.
+    turin_uccn = ns.membership(ns.network("uccn"), ns.city("IT", "Turin"), ns.field("Design"))
+    sources = set(dataset.objects(turin_uccn, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")))
+    assert sources == {ns.source("uccn-reference"), ns.source("seed-000"), ns.source("seed-003")}
+    for stem in ("uccn_members", "seed-000", "seed-003"):
+        assert (turin_uccn, ORG.member, ns.city("IT", "Turin")) in dataset.graph(ns.graph_name(stem))
+
+
+def test_rebase_moves_every_resource_iri(monkeypatch):
+    monkeypatch.setenv("CCGRAPH_BASE", "https://kg.city.test/ccgraph")
+    moved = load_dataset()
+    iris = {t for quad in moved.quads((None, None, None, None)) for t in quad[:3]
+            if isinstance(t, URIRef)}
+    assert not any(str(iri).startswith(ns.DEFAULT_BASE) for iri in iris)
+    assert URIRef("https://kg.city.test/ccgraph/id/city/it/turin") in iris
+    # Ontology terms are not resources: they keep their namespace.
+    assert CCN.Membership in iris
+    assert {g.identifier for g in moved.graphs() if len(g)} >= {
+        URIRef("https://kg.city.test/ccgraph/graph/seed-000")}
+
+
+def test_slugs_are_ascii_and_stable():
+    assert ns.slug("Kraków") == "krakow"
+    assert ns.slug("Reggio Emilia") == "reggio-emilia"
+    assert ns.slug("Huai'an") == "huai-an"
+    assert ns.slug("Saint-Étienne") == "saint-etienne"
+    for path in data_files():
+        if path.suffix == ".ttl":
+            for iri in re.findall(r"<(https://w3id\.org/ccgraph/id/[^>]+)>", path.read_text()):
+                assert re.fullmatch(r"[a-z0-9/-]+", iri.removeprefix(str(ns.ID))), iri

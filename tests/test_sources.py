@@ -84,6 +84,8 @@ def test_slugs_are_ascii_and_stable():
     assert ns.slug("Reggio Emilia") == "reggio-emilia"
     assert ns.slug("Huai'an") == "huai-an"
     assert ns.slug("Saint-Étienne") == "saint-etienne"
+    assert ns.slug("Wrocław") == "wroclaw"
+    assert ns.slug("Łódź") == "lodz"
     for path in data_files():
         if path.suffix == ".ttl":
             for iri in re.findall(r"<(https://w3id\.org/ccgraph/id/[^>]+)>", path.read_text()):

@@ -144,9 +144,17 @@ def new_graph() -> Graph:
     return bind_prefixes(Graph(bind_namespaces="none"))  # type: ignore[return-value]
 
 
+# Letters that Unicode decomposition does not reduce to ASCII.
+_TRANSLITERATION = str.maketrans(
+    {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "đ": "d", "Đ": "D", "æ": "ae",
+     "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D"}
+)
+
+
 def slug(name: str) -> str:
-    """ASCII, lower-case, hyphenated: 'Kraków' -> 'krakow', "Huai'an" -> 'huai-an'."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    """ASCII, lower-case, hyphenated: 'Kraków' -> 'krakow', 'Łódź' -> 'lodz', "Huai'an" -> 'huai-an'."""
+    plain = unicodedata.normalize("NFKD", name.translate(_TRANSLITERATION))
+    ascii_name = plain.encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
 
 

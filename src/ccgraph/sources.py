@@ -137,7 +137,7 @@ def rebase(dataset: Dataset, base: str) -> Dataset:
     movable = (str(ns.ID), str(ns.GRAPH))
 
     def move(term):
-        if isinstance(term, URIRef) and term.startswith(movable):
+        if isinstance(term, URIRef) and str(term).startswith(movable):
             return URIRef(base + term[len(ns.DEFAULT_BASE):])
         return term
 

@@ -63,7 +63,9 @@ def test_broken_copy_does_not_conform(data_copy: Path, capsys):
 def test_malformed_turtle_is_one_line_with_file_and_line(data_copy: Path):
     bad = data_copy / "seed-000.ttl"
     lines = bad.read_text(encoding="utf-8").splitlines()
-    lines.insert(4, '<https://w3id.org/ccgraph/id/x> <https://w3id.org/ccgraph/id/y> "unterminated .')
+    lines.insert(
+        4, '<https://w3id.org/ccgraph/id/x> <https://w3id.org/ccgraph/id/y> "unterminated .'
+    )
     bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = ccgraph("validate", str(data_copy))
     assert result.returncode == 2
@@ -75,9 +77,11 @@ def test_malformed_turtle_is_one_line_with_file_and_line(data_copy: Path):
 
 @pytest.mark.parametrize(
     ("args", "expected"),
-    [(["validate", "--inference", "magic"], "invalid choice: 'magic'"),
-     (["validate", "no/such/file.ttl"], "no/such/file.ttl: no such file or folder"),
-     (["frobnicate"], "invalid choice: 'frobnicate'")],
+    [
+        (["validate", "--inference", "magic"], "invalid choice: 'magic'"),
+        (["validate", "no/such/file.ttl"], "no/such/file.ttl: no such file or folder"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+    ],
 )
 def test_usage_errors_exit_2(args, expected, capsys):
     assert main(args) == 2

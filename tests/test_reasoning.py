@@ -35,9 +35,16 @@ def inferred(dataset):
         (TURIN, CCN.coordinates, ns.ID["unit/eurocities/public-art-working-group"]),
         (TURIN, SDO.containedInPlace, ns.country("IT")),  # ccn:country subproperty
     ],
-    ids=["memberOf-chain", "hasMember-inverse", "hasMembership-inverse", "Membership-subclass",
-         "AdministrativeArea-subclass", "seat-subproperty", "coordinates-inverse",
-         "containedInPlace-subproperty"],
+    ids=[
+        "memberOf-chain",
+        "hasMember-inverse",
+        "hasMembership-inverse",
+        "Membership-subclass",
+        "AdministrativeArea-subclass",
+        "seat-subproperty",
+        "coordinates-inverse",
+        "containedInPlace-subproperty",
+    ],
 )
 def test_declared_inference(dataset, inferred, triple):
     assert triple not in dataset  # not asserted ...

@@ -29,8 +29,12 @@ def test_data_is_inside_the_project():
     # CI and users have only the project: no file refers to ../shared.
     for path in [*DATA_DIR.rglob("*.ttl"), *ROOT.glob("src/ccgraph/*.py")]:
         assert "../shared" not in path.read_text(encoding="utf-8"), path
-    for local in ("sources/seed-000.txt", "sources/seed-003.txt", "sources/SOURCES.md",
-                  "uccn_members.csv"):
+    for local in (
+        "sources/seed-000.txt",
+        "sources/seed-003.txt",
+        "sources/SOURCES.md",
+        "uccn_members.csv",
+    ):
         assert (DATA_DIR / local).is_file(), local
 
 
@@ -63,20 +67,27 @@ def test_seed_and_table_statements_of_one_membership_merge(dataset):
     sources = set(dataset.objects(turin_uccn, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")))
     assert sources == {ns.source("uccn-reference"), ns.source("seed-000"), ns.source("seed-003")}
     for stem in ("uccn_members", "seed-000", "seed-003"):
-        assert (turin_uccn, ORG.member, ns.city("IT", "Turin")) in dataset.graph(ns.graph_name(stem))
+        assert (turin_uccn, ORG.member, ns.city("IT", "Turin")) in dataset.graph(
+            ns.graph_name(stem)
+        )
 
 
 def test_rebase_moves_every_resource_iri(monkeypatch):
     monkeypatch.setenv("CCGRAPH_BASE", "https://kg.city.test/ccgraph")
     moved = load_dataset()
-    iris = {t for quad in moved.quads((None, None, None, None)) for t in quad[:3]
-            if isinstance(t, URIRef)}
+    iris = {
+        t
+        for quad in moved.quads((None, None, None, None))
+        for t in quad[:3]
+        if isinstance(t, URIRef)
+    }
     assert not any(str(iri).startswith((str(ns.ID), str(ns.GRAPH))) for iri in iris)
     assert URIRef("https://kg.city.test/ccgraph/id/city/it/turin") in iris
     # Ontology terms are not resources: they keep their namespace.
     assert CCN.Membership in iris
     assert {g.identifier for g in moved.graphs() if len(g)} >= {
-        URIRef("https://kg.city.test/ccgraph/graph/seed-000")}
+        URIRef("https://kg.city.test/ccgraph/graph/seed-000")
+    }
 
 
 def test_slugs_are_ascii_and_stable():

@@ -41,8 +41,16 @@ def test_every_row_is_a_membership(members):
 
 def test_fields_per_row(members):
     # SOURCES.md section 3, "Totals by field, all rows".
-    expected = {"music": 84, "crafts-and-folk-art": 76, "gastronomy": 66, "literature": 63,
-                "design": 53, "film": 30, "media-arts": 28, "architecture": 5}
+    expected = {
+        "music": 84,
+        "crafts-and-folk-art": 76,
+        "gastronomy": 66,
+        "literature": 63,
+        "design": 53,
+        "film": 30,
+        "media-arts": 28,
+        "architecture": 5,
+    }
     counted = Counter(str(role).rsplit("/", 1)[1] for role in members.objects(None, ORG.role))
     assert counted == expected
 
@@ -77,17 +85,25 @@ def test_granada_is_two_cities(members):
     assert spain != nicaragua
     assert members.value(spain, CCN.country) == ns.country("ES")
     assert members.value(nicaragua, CCN.country) == ns.country("NI")
-    assert members.value(ns.membership(UCCN, spain, ns.field("Literature")), CCN.startDate) == \
-        Literal("2014-12-01", datatype=XSD.date)
-    assert members.value(ns.membership(UCCN, nicaragua, ns.field("Design")), CCN.startDate) == \
-        Literal("2023-10-31", datatype=XSD.date)
+    assert members.value(
+        ns.membership(UCCN, spain, ns.field("Literature")), CCN.startDate
+    ) == Literal("2014-12-01", datatype=XSD.date)
+    assert members.value(
+        ns.membership(UCCN, nicaragua, ns.field("Design")), CCN.startDate
+    ) == Literal("2023-10-31", datatype=XSD.date)
 
 
 @pytest.mark.parametrize(
     ("code", "english", "other", "language"),
-    [("IT", "Turin", "Torino", "it"), ("IT", "Rome", "Roma", "it"), ("IT", "Milan", "Milano", "it"),
-     ("ES", "Seville", "Sevilla", "es"), ("DE", "Hanover", "Hannover", "de"),
-     ("BE", "Ghent", "Gent", "nl"), ("BE", "Ghent", "Gand", "fr")],
+    [
+        ("IT", "Turin", "Torino", "it"),
+        ("IT", "Rome", "Roma", "it"),
+        ("IT", "Milan", "Milano", "it"),
+        ("ES", "Seville", "Sevilla", "es"),
+        ("DE", "Hanover", "Hannover", "de"),
+        ("BE", "Ghent", "Gent", "nl"),
+        ("BE", "Ghent", "Gand", "fr"),
+    ],
 )
 def test_one_city_with_labels_in_several_languages(members, code, english, other, language):
     city = ns.city(code, english)
@@ -97,8 +113,10 @@ def test_one_city_with_labels_in_several_languages(members, code, english, other
 
 def test_unesco_spellings_are_alternative_labels(members):
     assert (ns.city("CO", "Bogotá"), SKOS.altLabel, Literal("Bogota")) in members
-    assert {str(x) for x in members.objects(ns.city("PL", "Kraków"), SKOS.altLabel)} == \
-        {"Krakow", "Cracow"}
+    assert {str(x) for x in members.objects(ns.city("PL", "Kraków"), SKOS.altLabel)} == {
+        "Krakow",
+        "Cracow",
+    }
 
 
 def test_coordinates_where_the_table_has_them(members):
@@ -124,10 +142,12 @@ def test_mapping_is_deterministic():
 
 @pytest.mark.parametrize(
     ("column", "bad", "expected"),
-    [("country_iso2", "Italy", "not an ISO 3166-1 alpha-2 code"),
-     ("designation_year", "20x4", "designation_year must be a four-digit year"),
-     ("designation_date", "2014-02-30", "designation_date must be a date"),
-     ("lat", "95", "lat must lie in [-90, 90]")],
+    [
+        ("country_iso2", "Italy", "not an ISO 3166-1 alpha-2 code"),
+        ("designation_year", "20x4", "designation_year must be a four-digit year"),
+        ("designation_date", "2014-02-30", "designation_date must be a date"),
+        ("lat", "95", "lat must lie in [-90, 90]"),
+    ],
 )
 def test_bad_row_names_file_and_line(tmp_path: Path, column, bad, expected):
     broken = tmp_path / "uccn_members.csv"

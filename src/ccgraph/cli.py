@@ -29,35 +29,259 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(prog="ccgraph", description=__doc__.splitlines()[0] if __doc__ else None,
-                    epilog=EPILOG)
+    parser = Parser(
+        prog="ccgraph", description=__doc__.splitlines()[0] if __doc__ else None, epilog=EPILOG
+    )
     parser.add_argument("--version", action="version", version=f"ccgraph {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     commands.required = True
 
-    build = commands.add_parser("build", help="load every source and print what the graph holds",
-                                epilog=EPILOG)
+    build = commands.add_parser(
+        "build",
+        help="build the embedded store from the sources and print what it holds",
+        epilog=EPILOG,
+        description="Build the embedded Oxigraph store (aside, then switched in atomically). "
+        "Without --force, a store already built from the same sources is reused.",
+    )
+    build.add_argument(
+        "--force", action="store_true", help="rebuild even if the sources are unchanged"
+    )
+    _store_options(build, with_kind=False)
     build.set_defaults(run=run_build)
 
+    query = commands.add_parser("query", help="list, show and run saved queries", epilog=EPILOG)
+    query_commands = query.add_subparsers(
+        dest="query_command", metavar="ACTION", parser_class=Parser
+    )
+    query_commands.required = True
+    listing = query_commands.add_parser("list", help="the saved queries and their summaries")
+    listing.set_defaults(run=run_query_list)
+    show = query_commands.add_parser("show", help="a saved query's summary, parameters and text")
+    show.add_argument("name", metavar="NAME")
+    show.set_defaults(run=run_query_show)
+    run = query_commands.add_parser(
+        "run",
+        help="run a saved query",
+        epilog=EPILOG,
+        description="Run saved query NAME. Values are bound as checked RDF terms, never pasted "
+        "into the query text.",
+    )
+    run.add_argument("name", metavar="NAME")
+    run.add_argument(
+        "--param",
+        "-p",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a parameter value (repeatable); see `ccgraph query show NAME`",
+    )
+    run.add_argument("--at", metavar="DATE", help="shorthand for --param date=DATE")
+    _format_option(run)
+    _store_options(run)
+    run.set_defaults(run=run_query_run)
+
+    sparql = commands.add_parser(
+        "sparql",
+        help="run an ad-hoc read-only SPARQL query",
+        epilog=EPILOG,
+        description="Run a SELECT or ASK query given as text or as a file path; updates are "
+        "refused. The default graph is the union of the sources' named graphs.",
+    )
+    sparql.add_argument("query", metavar="QUERY_OR_FILE")
+    _format_option(sparql)
+    _store_options(sparql)
+    sparql.set_defaults(run=run_sparql)
+
+    showcase = commands.add_parser(
+        "showcase",
+        help="answer the showcase of saved questions (queries/showcase.yaml)",
+        epilog=EPILOG,
+    )
+    _store_options(showcase)
+    showcase.set_defaults(run=run_showcase)
+
     validate = commands.add_parser(
-        "validate", help="validate data against the SHACL shapes", epilog=EPILOG,
+        "validate",
+        help="validate data against the SHACL shapes",
+        epilog=EPILOG,
         description="Validate the shipped data (or the given files) against shapes/*.ttl.",
     )
-    validate.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                          help="data files or folders to validate instead of the shipped data/")
-    validate.add_argument("--inference", choices=("none", "rdfs", "owlrl"), default="none",
-                          help="expand the data with the ontology first (default: none)")
-    validate.add_argument("--format", choices=("text", "turtle", "json"), default="text",
-                          help="report format on stdout (default: text)")
+    validate.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="data files or folders to validate instead of the shipped data/",
+    )
+    validate.add_argument(
+        "--inference",
+        choices=("none", "rdfs", "owlrl"),
+        default="none",
+        help="expand the data with the ontology first (default: none)",
+    )
+    validate.add_argument(
+        "--format",
+        choices=("text", "turtle", "json"),
+        default="text",
+        help="report format on stdout (default: text)",
+    )
     validate.set_defaults(run=run_validate)
     return parser
 
 
+def _format_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        "-f",
+        choices=("table", "csv", "tsv", "json", "md"),
+        help="output format (default: table on a terminal, csv otherwise); "
+        "json is the SPARQL 1.1 Query Results JSON format",
+    )
+
+
+def _store_options(parser: argparse.ArgumentParser, with_kind: bool = True) -> None:
+    if with_kind:
+        parser.add_argument(
+            "--store",
+            choices=("embedded", "memory"),
+            default="embedded",
+            help="embedded Oxigraph store (default) or rdflib in memory",
+        )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        help="where the embedded store lives (default: $CCGRAPH_DATA_DIR or "
+        "the per-user data directory)",
+    )
+
+
+def _open(args: argparse.Namespace):
+    from .store import open_store
+
+    return open_store(getattr(args, "store", "embedded"), args.data_dir)
+
+
+def _output(answer, fmt: str | None) -> None:
+    from .results import render
+
+    sys.stdout.write(render(answer, fmt or ("table" if sys.stdout.isatty() else "csv")))
+
+
 def run_build(args: argparse.Namespace) -> int:
     from .sources import load_dataset
+    from .store import build
     from .summary import summarize
 
+    path = build(args.data_dir, force=args.force)
     print(summarize(load_dataset()).text())
+    print(f"store: {path}")
+    return EXIT_OK
+
+
+def run_query_list(args: argparse.Namespace) -> int:
+    from .queries import catalogue
+
+    for name, saved in sorted(catalogue().items()):
+        print(f"{name:<24} {saved.summary}")
+    return EXIT_OK
+
+
+def run_query_show(args: argparse.Namespace) -> int:
+    from .queries import get
+
+    saved = get(args.name)
+    print(f"{saved.name}: {saved.summary}\n")
+    if saved.description:
+        print(saved.description.strip() + "\n")
+    print("parameters:" if saved.params else "parameters: none")
+    for p in saved.params:
+        need = "required" if p.required else f"default {p.default}" if p.default else "optional"
+        allowed = f"; one of {', '.join(p.allowed)}" if p.allowed else ""
+        print(f"  {p.name} ({p.type}, {need}{allowed}) {p.description}".rstrip())
+    print(f"columns: {', '.join(saved.columns)}\n")
+    print(saved.text().rstrip())
+    return EXIT_OK
+
+
+def _params(pairs: Sequence[str], at: str | None) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise CcgraphError(f"--param takes KEY=VALUE, got {pair!r}")
+        if key in values:
+            raise CcgraphError(f"--param {key} is given twice")
+        values[key] = value
+    if at is not None:
+        if "date" in values:
+            raise CcgraphError("give the date either with --at or with --param date=, not both")
+        values["date"] = at
+    return values
+
+
+def run_query_run(args: argparse.Namespace) -> int:
+    from .queries import get, run
+
+    get(args.name)  # an unknown name fails before the store is opened
+    answer = run(_open(args), args.name, _params(args.param, args.at))
+    _output(answer, args.format)
+    return EXIT_OK
+
+
+def run_sparql(args: argparse.Namespace) -> int:
+    text = args.query
+    path = Path(text)
+    if "\n" not in text and len(text) < 4096 and path.suffix in (".rq", ".sparql"):
+        if not path.is_file():
+            raise InputError(f"{path}: no such file")
+        text = path.read_text(encoding="utf-8")
+    _refuse_update(text)
+    store = _open(args)
+    if _is_ask(text):
+        print("true" if store.ask(text) else "false")
+    else:
+        _output(store.select(text), args.format)
+    return EXIT_OK
+
+
+def _is_ask(text: str) -> bool:
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        return prepareQuery(text).algebra.name == "AskQuery"
+    except Exception:
+        return False
+
+
+def _refuse_update(text: str) -> None:
+    """A text that is not a query but parses as an update is refused as an update."""
+    from rdflib.plugins.sparql import prepareQuery, prepareUpdate
+
+    try:
+        prepareQuery(text)
+        return
+    except Exception as query_error:
+        try:
+            prepareUpdate(text)
+        except Exception:
+            raise InputError(f"malformed query: {str(query_error).splitlines()[0]}") from None
+    raise InputError("updates are refused: ccgraph answers read-only queries (SELECT, ASK)")
+
+
+def run_showcase(args: argparse.Namespace) -> int:
+    import yaml
+
+    from .queries import run
+    from .results import to_table
+    from .sources import QUERIES_DIR
+
+    store = _open(args)
+    for item in yaml.safe_load((QUERIES_DIR / "showcase.yaml").read_text(encoding="utf-8")):
+        params = {k: str(v) for k, v in (item.get("params") or {}).items()}
+        shown = " ".join(f"--param {k}={v}" for k, v in params.items())
+        print(f"## {item['question']}\n$ ccgraph query run {item['query']} {shown}".rstrip())
+        print(to_table(run(store, item["query"], params)))
     return EXIT_OK
 
 
@@ -127,8 +351,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # a bug: one line unless asked for the traceback
         if os.environ.get("CCGRAPH_DEBUG"):
             raise
-        print(f"ccgraph: internal error: {type(error).__name__}: {error} "
-              "(set CCGRAPH_DEBUG=1 for the traceback)", file=sys.stderr)
+        print(
+            f"ccgraph: internal error: {type(error).__name__}: {error} "
+            "(set CCGRAPH_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
 
 

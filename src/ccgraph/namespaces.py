@@ -146,13 +146,30 @@ def new_graph() -> Graph:
 
 # Letters that Unicode decomposition does not reduce to ASCII.
 _TRANSLITERATION = str.maketrans(
-    {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "đ": "d", "Đ": "D", "æ": "ae",
-     "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D"}
+    {
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "ß": "ss",
+        "đ": "d",
+        "Đ": "D",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ı": "i",
+        "þ": "th",
+        "Þ": "Th",
+        "ð": "d",
+        "Ð": "D",
+    }
 )
 
 
 def slug(name: str) -> str:
-    """ASCII, lower-case, hyphenated: 'Kraków' -> 'krakow', 'Łódź' -> 'lodz', "Huai'an" -> 'huai-an'."""
+    """ASCII, lower-case, hyphenated: 'Kraków' -> 'krakow', 'Łódź' -> 'lodz',
+    "Huai'an" -> 'huai-an'."""
     plain = unicodedata.normalize("NFKD", name.translate(_TRANSLITERATION))
     ascii_name = plain.encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")

@@ -36,7 +36,9 @@ def infer(dataset: Dataset | Graph, profile: str = "owlrl") -> Graph:
     closure = ns.new_graph()
     closure += asserted
     semantics = owlrl.OWLRL_Semantics if profile == "owlrl" else owlrl.RDFS_Semantics
-    owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(closure)
+    owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(
+        closure
+    )
     for triple in closure:
         s, p, o = triple
         if triple not in asserted and not (p == OWL.sameAs and s == o):  # x sameAs x: noise

@@ -51,7 +51,9 @@ def parse_file(path: Path, into: Graph | None = None) -> Graph:
     graph = into if into is not None else ns.new_graph()
     fmt = RDF_SUFFIXES.get(path.suffix)
     if fmt is None:
-        raise InputError.at(path, None, f"unsupported file type {path.suffix!r} (use .ttl, .nt or .trig)")
+        raise InputError.at(
+            path, None, f"unsupported file type {path.suffix!r} (use .ttl, .nt or .trig)"
+        )
     try:
         graph.parse(path, format=fmt)
     except FileNotFoundError:
@@ -138,7 +140,7 @@ def rebase(dataset: Dataset, base: str) -> Dataset:
 
     def move(term):
         if isinstance(term, URIRef) and str(term).startswith(movable):
-            return URIRef(base + term[len(ns.DEFAULT_BASE):])
+            return URIRef(base + term[len(ns.DEFAULT_BASE) :])
         return term
 
     moved = ns.new_dataset()
@@ -153,5 +155,3 @@ def digest(paths: Iterable[Path]) -> str:
     for path in sorted(paths):
         sha.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return sha.hexdigest()
-
-

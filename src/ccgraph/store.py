@@ -221,8 +221,11 @@ def build(location: Path | None = None, *, force: bool = False) -> Path:
         store.bulk_load(dataset.serialize(format="nquads").encode("utf-8"), ox.RdfFormat.N_QUADS)
         # The default graph holds the RDF merge of the named graphs (a set: Oxigraph's own
         # union default graph repeats a triple that two sources state).
-        store.bulk_load(merged(dataset).serialize(format="nt").encode("utf-8"),
-                        ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+        store.bulk_load(
+            merged(dataset).serialize(format="nt").encode("utf-8"),
+            ox.RdfFormat.N_TRIPLES,
+            to_graph=ox.DefaultGraph(),
+        )
         store.flush()
         store.optimize()
         del store

@@ -33,7 +33,9 @@ class Summary:
         lines += [f"  {name:<16} {count:>6}" for name, count in self.graphs.items()]
         lines.append("memberships by network (memberships / distinct members):")
         lines += [f"  {label:<60} {m:>4} / {n:>4}" for label, m, n in self.networks]
-        lines.append("resources: " + ", ".join(f"{count} {kind}" for kind, count in self.kinds.items()))
+        lines.append(
+            "resources: " + ", ".join(f"{count} {kind}" for kind, count in self.kinds.items())
+        )
         lines.append(f"{self.sources} sources, {self.claims} size claims")
         return "\n".join(lines)
 

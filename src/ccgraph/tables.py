@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import csv
 import re
-from datetime import date
 from collections.abc import Callable, Iterator
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -27,7 +27,8 @@ REFERENCE = ns.source("uccn-reference")
 MONTHS = {
     name: number
     for number, name in enumerate(
-        "January February March April May June July August September October November December".split(),
+        "January February March April May June July August "
+        "September October November December".split(),
         start=1,
     )
 }
@@ -62,7 +63,9 @@ def _date(path: Path, line: int, value: str, column: str) -> Literal:
             raise ValueError
         date.fromisoformat(value)
     except ValueError:
-        raise InputError.at(path, line, f"{column} must be a date YYYY-MM-DD, got {value!r}") from None
+        raise InputError.at(
+            path, line, f"{column} must be a date YYYY-MM-DD, got {value!r}"
+        ) from None
     return Literal(value, datatype=XSD.date)
 
 
@@ -88,7 +91,7 @@ def designation_start(year: int, day: str, note: str) -> Literal:
         return Literal(day, datatype=XSD.date)
     months = {(MONTHS[m], int(y)) for m, y in MONTH_YEAR.findall(note) if int(y) == year}
     if len(months) == 1:
-        (month, _), = months
+        ((month, _),) = months
         return Literal(f"{year}-{month:02d}", datatype=XSD.gYearMonth)
     return Literal(str(year), datatype=XSD.gYear)
 
@@ -108,8 +111,21 @@ def uccn_members(path: Path) -> Graph:
     """The reference table of UCCN memberships, 2004-2025: one membership per row."""
     graph = ns.new_graph()
     rows = list(
-        _rows(path, {"city", "country_iso2", "field", "designation_year", "designation_date",
-                     "end_year", "note", "lat", "lon", "sources"})
+        _rows(
+            path,
+            {
+                "city",
+                "country_iso2",
+                "field",
+                "designation_year",
+                "designation_date",
+                "end_year",
+                "note",
+                "lat",
+                "lon",
+                "sources",
+            },
+        )
     )
     # A field that ends in year Y ends on the day the same city's next field starts in Y
     # (Lyon: Media Arts 2008 -> Literature 2023-10-31, "changed ... in the 2023 round").
@@ -143,13 +159,25 @@ def uccn_members(path: Path) -> Graph:
         graph.add((membership, ORG.member, city))
         graph.add((membership, ORG.organization, UCCN))
         graph.add((membership, ORG.role, field))
-        graph.add((membership, CCN.startDate,
-                   designation_start(year, row["designation_date"], row["note"])))
+        graph.add(
+            (
+                membership,
+                CCN.startDate,
+                designation_start(year, row["designation_date"], row["note"]),
+            )
+        )
         if row["end_year"]:
             end_year = _year(path, line, row["end_year"], "end_year")
             end_day = next_start.get((row["city"], code, row["end_year"]))
-            graph.add((membership, CCN.endDate, Literal(end_day, datatype=XSD.date) if end_day
-                       else Literal(str(end_year), datatype=XSD.gYear)))
+            graph.add(
+                (
+                    membership,
+                    CCN.endDate,
+                    Literal(end_day, datatype=XSD.date)
+                    if end_day
+                    else Literal(str(end_year), datatype=XSD.gYear),
+                )
+            )
         graph.add((membership, PROV.wasDerivedFrom, REFERENCE))
         if row["note"]:
             graph.add((membership, SKOS.note, Literal(row["note"], lang="en")))

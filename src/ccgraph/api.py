@@ -1,0 +1,44 @@
+"""The Python handle: `ccgraph.open()` and its `.query()` / `.sparql()`.
+
+>>> import ccgraph
+>>> kg = ccgraph.open()
+>>> rows = kg.query("members-at", network="uccn", date="2017-12-31")
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from .results import typed_rows
+from .store import Store, open_store
+
+
+class Handle:
+    """A store plus the saved-query catalogue; rows come back as typed named tuples."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def query(self, name: str, **params: Any) -> list[NamedTuple]:
+        """Run saved query `name`. Parameters by keyword; a trailing underscore is dropped
+        (`from_="2019-01-01"`), dates may be `datetime.date`."""
+        from . import queries
+
+        values = {key.rstrip("_"): _text(value) for key, value in params.items()}
+        return list(typed_rows(queries.run(self.store, name, values)))
+
+    def sparql(self, text: str) -> list[NamedTuple]:
+        """Run a read-only SELECT query (the default graph is the union of the sources)."""
+        return list(typed_rows(self.store.select(text)))
+
+
+def _text(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def open(store: str = "embedded", location: str | Path | None = None) -> Handle:  # noqa: A001
+    """Open the graph: the embedded Oxigraph store by default (built on first use, rebuilt
+    when the sources change), or `store="memory"` for rdflib in memory."""
+    return Handle(open_store(store, Path(location) if location else None))

@@ -1,0 +1,131 @@
+"""Result formats for SELECT answers: table, CSV, TSV, SPARQL 1.1 JSON, Markdown; typed rows.
+
+CSV and TSV follow the SPARQL 1.1 Query Results CSV/TSV formats (CSV: plain values;
+TSV: RDF terms in Turtle syntax). JSON is the SPARQL 1.1 Query Results JSON format.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Identifier
+
+from .store import Answer
+
+FORMATS = ("table", "csv", "tsv", "json", "md")
+
+
+def plain(term: Identifier | None) -> str:
+    """A term as a plain string: IRIs and literals by their value, unbound as ''."""
+    return "" if term is None else str(term)
+
+
+def to_csv(answer: Answer) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(answer.variables)
+    writer.writerows([plain(t) for t in row] for row in answer.rows)
+    return out.getvalue()
+
+
+def to_tsv(answer: Answer) -> str:
+    lines = ["\t".join(f"?{v}" for v in answer.variables)]
+    lines += ["\t".join("" if t is None else t.n3() for t in row) for row in answer.rows]
+    return "\n".join(lines) + "\n"
+
+
+def _json_term(term: Identifier) -> dict[str, str]:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    assert isinstance(term, Literal)
+    value: dict[str, str] = {"type": "literal", "value": str(term)}
+    if term.language:
+        value["xml:lang"] = term.language
+    elif term.datatype and term.datatype != XSD.string:
+        value["datatype"] = str(term.datatype)
+    return value
+
+
+def to_json(answer: Answer) -> str:
+    document = {
+        "head": {"vars": list(answer.variables)},
+        "results": {
+            "bindings": [
+                {
+                    v: _json_term(t)
+                    for v, t in zip(answer.variables, row, strict=True)
+                    if t is not None
+                }
+                for row in answer.rows
+            ]
+        },
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _cells(answer: Answer) -> list[list[str]]:
+    return [[plain(t) for t in row] for row in answer.rows]
+
+
+def to_table(answer: Answer) -> str:
+    header = list(answer.variables)
+    rows = _cells(answer)
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
+    line = "  ".join(f"{{:<{w}}}" for w in widths)
+    out = [line.format(*header).rstrip(), line.format(*("-" * w for w in widths)).rstrip()]
+    out += [line.format(*r).rstrip() for r in rows]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out) + "\n"
+
+
+def to_markdown(answer: Answer) -> str:
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    out = ["| " + " | ".join(answer.variables) + " |", "|" + "---|" * len(answer.variables)]
+    out += ["| " + " | ".join(cell(c) for c in row) + " |" for row in _cells(answer)]
+    return "\n".join(out) + "\n"
+
+
+RENDERERS = {"table": to_table, "csv": to_csv, "tsv": to_tsv, "json": to_json, "md": to_markdown}
+
+
+def render(answer: Answer, fmt: str) -> str:
+    return RENDERERS[fmt](answer)
+
+
+def python_value(term: Identifier | None) -> Any:
+    """A term as a Python value: xsd:date -> datetime.date, numbers -> int/Decimal/float,
+    booleans -> bool, IRIs and other literals -> str. A year or year-month (xsd:gYear,
+    xsd:gYearMonth) stays a string ("2008", "2008-10"): no day is invented."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        if term.datatype == XSD.date:
+            return date.fromisoformat(str(term))
+        if term.datatype in (XSD.integer, XSD.int, XSD.long, XSD.nonNegativeInteger):
+            return int(term)
+        if term.datatype == XSD.decimal:
+            return Decimal(str(term))
+        if term.datatype in (XSD.double, XSD.float):
+            return float(term)
+        if term.datatype == XSD.boolean:
+            return str(term) in ("true", "1")
+    return str(term)
+
+
+def typed_rows(answer: Answer) -> Iterator[NamedTuple]:
+    """The rows as named tuples of Python values, one field per column."""
+    row_type = NamedTuple("Row", [(v, Any) for v in answer.variables])  # type: ignore[misc]
+    for row in answer.rows:
+        yield row_type(*(python_value(t) for t in row))

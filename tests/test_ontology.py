@@ -283,7 +283,9 @@ def sources_ccn_terms(paths: Iterable[Path]) -> dict[Path, tuple[set[str], list[
             embedded, problems = shacl_sparql_ccn_terms(graphs[path], prefixes)
             found[path] = (rdf_ccn_terms(graphs[path]) | embedded, problems)
         else:
-            found[path] = sparql_ccn_terms(path.read_text(encoding="utf-8"))
+            # A fragment is included into saved queries that declare the prefixes.
+            included = {"ccn": NS} if "fragments" in path.parts else None
+            found[path] = sparql_ccn_terms(path.read_text(encoding="utf-8"), included)
     return found
 
 

@@ -169,12 +169,11 @@ def _output(answer, fmt: str | None) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from .sources import load_dataset
-    from .store import build
+    from .store import EmbeddedStore, build
     from .summary import summarize
 
     path = build(args.data_dir, force=args.force)
-    print(summarize(load_dataset()).text())
+    print(summarize(EmbeddedStore(args.data_dir)).text())
     print(f"store: {path}")
     return EXIT_OK
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -149,7 +150,16 @@ class EmbeddedStore:
         self.location = location or default_location()
         current = current_store(self.location)
         if auto_build and (current is None or current.name != f"store-{fingerprint()}"):
-            current = build(self.location)
+            try:
+                current = build(self.location)
+            except InputError as error:
+                if current is None:
+                    raise
+                print(
+                    f"ccgraph: warning: the sources changed but do not build ({error}); "
+                    f"answering from the previous store",
+                    file=sys.stderr,
+                )
         if current is None:
             raise InputError(f"{self.location}: no store built yet (run `ccgraph build`)")
         import pyoxigraph as ox

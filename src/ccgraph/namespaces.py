@@ -208,8 +208,9 @@ def source(name: str) -> URIRef:
     return ID[f"source/{slug(name)}"]
 
 
-def claim(source_name: str, number: int) -> URIRef:
-    return ID[f"claim/{slug(source_name)}/{number}"]
+def claim(source_name: str, key: int | str) -> URIRef:
+    """id:claim/{source}/{key}: a number within a seed, or a stable slug in a table."""
+    return ID[f"claim/{slug(source_name)}/{key}"]
 
 
 def graph_name(stem: str) -> URIRef:

@@ -124,9 +124,9 @@ def derive_attestations(dataset: Dataset) -> None:
           ?source ccn:referenceDate ?date .
           FILTER NOT EXISTS { ?m ccn:startDate ?start }
         }"""
-    rows = list(dataset.query(query, initNs={"ccn": CCN._NS, "prov": PROV}))
-    for graph_name, membership, date in rows:
-        dataset.graph(graph_name).add((membership, CCN.attestedOn, date))
+    rows = list(dataset.query(query, initNs={"ccn": ns.PREFIXES["ccn"], "prov": PROV}))
+    for graph_name, membership, date in rows:  # type: ignore[misc]
+        dataset.graph(graph_name).add((membership, CCN.attestedOn, date))  # type: ignore[arg-type]
 
 
 def rebase(dataset: Dataset, base: str) -> Dataset:

@@ -65,3 +65,14 @@ def test_inferences_go_to_their_own_graph(dataset):
 def test_unknown_profile_is_a_usage_error(dataset):
     with pytest.raises(UsageError, match="allowed: none, rdfs, owlrl"):
         infer(dataset, "owl2dl")
+
+
+@pytest.mark.parametrize("profile", ["rdfs", "owlrl"])
+def test_closure_is_plain_rdf_and_keeps_literals_intact(dataset, profile):
+    from rdflib import Literal
+    from rdflib.namespace import RDFS
+
+    closure = infer(dataset, profile)
+    assert not any(isinstance(s, Literal) for s, _, _ in closure)  # no generalised RDF
+    # owlrl's RDFS rules once turned "Torino"@it into a plain "Torino": no new labels.
+    assert not list(closure.triples((None, RDFS.label, None)))

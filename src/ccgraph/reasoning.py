@@ -6,7 +6,7 @@ callers put in graph:inferred, so exports can choose asserted-only.
 
 from __future__ import annotations
 
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, Literal
 from rdflib.namespace import OWL
 
 from . import namespaces as ns
@@ -35,14 +35,18 @@ def infer(dataset: Dataset | Graph, profile: str = "owlrl") -> Graph:
         return inferred
     closure = ns.new_graph()
     closure += asserted
-    semantics = owlrl.OWLRL_Semantics if profile == "owlrl" else owlrl.RDFS_Semantics
-    owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(
-        closure
-    )
+    if profile == "owlrl":
+        semantics = owlrl.OWLRL_Semantics
+    else:  # owlrl's plain RDFS semantics swaps literals for proxies and mixes them up
+        from pyshacl.inference import CustomRDFSSemantics as semantics
+    owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(closure)
     for triple in closure:
         s, p, o = triple
-        if triple not in asserted and not (p == OWL.sameAs and s == o):  # x sameAs x: noise
-            inferred.add(triple)
+        if triple in asserted or isinstance(s, Literal):  # literal subjects: not RDF
+            continue
+        if p == OWL.sameAs and s == o:  # x sameAs x: noise
+            continue
+        inferred.add(triple)
     return inferred
 
 

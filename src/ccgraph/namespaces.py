@@ -99,12 +99,16 @@ def base() -> str:
     return value if value.endswith("/") else value + "/"
 
 
+# The shapes' own IRIs (shapes/*.ttl): vocabulary like ccn:, never rebased.
+SHAPES = Namespace("https://w3id.org/ccgraph/shapes#")
+
 # The shipped files are written against the default base; `sources` rebases on load.
 ID = Namespace(DEFAULT_BASE + "id/")
 GRAPH = Namespace(DEFAULT_BASE + "graph/")
 
 PREFIXES: dict[str, Namespace] = {
     "ccn": Namespace(str(CCN)),
+    "ccnsh": SHAPES,
     "id": ID,
     "graph": GRAPH,
     "org": Namespace(str(ORG)),

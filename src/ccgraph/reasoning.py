@@ -39,7 +39,8 @@ def infer(dataset: Dataset | Graph, profile: str = "owlrl") -> Graph:
         semantics = owlrl.OWLRL_Semantics
     else:  # owlrl's plain RDFS semantics swaps literals for proxies and mixes them up
         from pyshacl.inference import CustomRDFSSemantics as semantics
-    owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(closure)
+    reasoner = owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False)
+    reasoner.expand(closure)
     for triple in closure:
         s, p, o = triple
         if triple in asserted or isinstance(s, Literal):  # literal subjects: not RDF

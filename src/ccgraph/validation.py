@@ -36,7 +36,7 @@ from .errors import InputError
 from .reasoning import check_profile
 from .sources import ONTOLOGY_FILE, SHAPES_DIR, parse_file
 
-SHAPES_PREFIX = ("ccnsh", "https://w3id.org/ccgraph/shapes#")
+SHAPES_PREFIX = ("ccnsh", str(ns.SHAPES))
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 
@@ -228,11 +228,11 @@ def _merge(reports: list[Graph], conforms: bool) -> Graph:
 def _results(report: Graph) -> Iterator[Result]:
     for node in report.objects(None, SH.result):
         yield Result(
-            focus=report.value(node, SH.focusNode),
+            focus=report.value(node, SH.focusNode),  # type: ignore[arg-type]
             path=report.value(node, SH.resultPath),
-            component=report.value(node, SH.sourceConstraintComponent),
-            severity=report.value(node, SH.resultSeverity),
-            shape=report.value(node, SH.sourceShape),
+            component=report.value(node, SH.sourceConstraintComponent),  # type: ignore[arg-type]
+            severity=report.value(node, SH.resultSeverity),  # type: ignore[arg-type]
+            shape=report.value(node, SH.sourceShape),  # type: ignore[arg-type]
             message=_message(report, node),
             value=report.value(node, SH.value),
             constraint=report.value(node, SH.sourceConstraint),
@@ -241,10 +241,13 @@ def _results(report: Graph) -> Iterator[Result]:
 
 def _message(report: Graph, node: Node) -> str:
     """The English sh:resultMessage if there is one, else any, else the component's name."""
-    messages = sorted(report.objects(node, SH.resultMessage), key=lambda m: (m.language != "en", m))
+    messages = sorted(
+        report.objects(node, SH.resultMessage),
+        key=lambda m: (getattr(m, "language", None) != "en", str(m)),
+    )
     if messages:
         return str(messages[0])
-    return _show(report.value(node, SH.sourceConstraintComponent))
+    return _show(report.value(node, SH.sourceConstraintComponent))  # type: ignore[arg-type]
 
 
 def _sort_key(r: Result) -> tuple:
@@ -259,7 +262,7 @@ def _local_name(iri: URIRef) -> str:
 def _show(node: Node) -> str:
     """A compact form for people: a prefixed name where one of ccgraph's prefixes fits."""
     if isinstance(node, URIRef):
-        for prefix, namespace in (*ns.PREFIXES.items(), SHAPES_PREFIX):
+        for prefix, namespace in ns.PREFIXES.items():
             if node.startswith(namespace) and len(node) > len(namespace):
                 return f"{prefix}:{node[len(namespace) :]}"
         return f"<{node}>"

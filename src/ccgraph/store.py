@@ -167,6 +167,16 @@ class EmbeddedStore:
         self.path = current
         self._store = ox.Store.read_only(str(current))
 
+    @classmethod
+    def from_path(cls, path: Path) -> EmbeddedStore:
+        """Open an existing store folder read-only, as it is (benchmarks, other tools)."""
+        import pyoxigraph as ox
+
+        store = cls.__new__(cls)
+        store.location, store.path = path.parent, path
+        store._store = ox.Store.read_only(str(path))
+        return store
+
     def _query(self, query: str):
         try:
             return self._store.query(query)

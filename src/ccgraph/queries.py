@@ -3,9 +3,11 @@
 A saved query is a SPARQL file that starts with a YAML header in `#+ ` comment lines
 (grlc's idea): summary, description, tags, params, columns. Parameter values are never
 pasted into the query text. Each value is turned into a checked RDF term (the IRI of a
-resource the store knows, or a typed literal) and the terms are bound by a `VALUES` block
-generated from `term.n3()`, put where the query has the marker line `#+bindings` (a SPARQL
-comment, so the raw file still parses). The same mechanism serves every backend.
+resource the store knows, or a typed literal) and that term, written by `term.n3()`,
+takes the place of the parameter's variable in the WHERE group that holds the marker
+line `#+bindings` (a SPARQL comment, so the raw file still parses): the substitution
+that rdflib's initBindings perform, done the same way for every backend (pyoxigraph's
+own `substitutions` refuse variables that an aggregate query does not project).
 
 The one definition of "valid at D" lives in `queries/fragments/valid-at.rq`; a query
 includes it with the line `#+include valid-at ?m ?date`, which `SavedQuery.text()` expands
@@ -82,19 +84,66 @@ class SavedQuery:
         return INCLUDE.sub(lambda m: _expand(self, m, next(counter)), source)
 
     def render(self, bindings: Mapping[str, Identifier]) -> str:
-        """The query with `bindings` (parameter name -> checked term) as a VALUES block."""
+        """The query with `bindings` (parameter name -> checked term) bound as constants.
+
+        Inside the WHERE group that holds the `#+bindings` marker, each bound variable is
+        replaced by its term (as rdflib's initBindings and SPARQL substitution do); where
+        the variable is also used outside that group (projection, GROUP BY, ORDER BY), a
+        `BIND(term AS ?var)` at the marker keeps its value there. Engines then evaluate
+        the pattern from the constants: a leading VALUES block is joined after the
+        pattern instead, which Oxigraph made 100x slower on 35k triples.
+        """
         by_name = {p.name: p for p in self.params}
         unknown = [name for name in bindings if name not in by_name]
         if unknown:
             raise InputError(_no_such_param(self, unknown[0]))
-        names = [p.name for p in self.params if p.name in bindings]
-        block = _values([by_name[n].variable for n in names], [[bindings[n] for n in names]])
         text = self.text()
         if MARKER not in text:
-            if names:
+            if bindings:
                 raise QueryError(f"{self.path}: no {MARKER} marker for the parameters")
             return text
-        return text.replace(MARKER, block or "# (no parameter bound)", 1)
+        start = text.index(MARKER)
+        end = _group_end(text, start)
+        head, body, tail = text[:start], text[start + len(MARKER) : end], text[end:]
+        binds = []
+        for param in self.params:
+            if param.name not in bindings:
+                continue
+            term = _term(bindings[param.name])
+            variable = re.compile(rf"[?$]{re.escape(param.variable)}\b")
+            body = _substitute(body, variable, term)
+            if variable.search(head) or variable.search(tail):
+                binds.append(f"BIND ({term} AS ?{param.variable})")
+        return head + (" ".join(binds) or "# (parameters bound in place)") + body + tail
+
+
+# Spans where a variable names a column, not a value: a sub-select's projection, GROUP BY.
+_NAMING_SPANS = re.compile(r"SELECT\b.*?\bWHERE\b|GROUP\s+BY\b[^\n{}]*", re.S | re.I)
+
+
+def _substitute(body: str, variable: re.Pattern[str], term: str) -> str:
+    """Replace `variable` by `term` in `body`, except where it names a column."""
+    out, last = [], 0
+    for span in _NAMING_SPANS.finditer(body):
+        out.append(variable.sub(lambda _: term, body[last : span.start()]))
+        out.append(span.group(0))
+        last = span.end()
+    out.append(variable.sub(lambda _: term, body[last:]))
+    return "".join(out)
+
+
+def _group_end(text: str, start: int) -> int:
+    """The index of the `}` closing the group in which `start` lies (comments skipped)."""
+    depth = 0
+    for match in re.finditer(r"#[^\n]*|[{}]", text[start:]):
+        token = match.group(0)
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            if depth == 0:
+                return start + match.start()
+            depth -= 1
+    raise QueryError("the #+bindings marker is not inside a group")
 
 
 # --- the catalogue --------------------------------------------------------------------

@@ -7,9 +7,9 @@
 - `MemoryStore`: rdflib in memory, for tests and tiny uses.
 
 Both answer `select(query)` with the variable names and rows of rdflib terms. Saved-query
-parameters arrive already bound, as a VALUES block of checked RDF terms (`ccgraph.queries`):
-one mechanism for every backend, since pyoxigraph's `substitutions` only accept variables
-that the query projects, which aggregate queries do not.
+parameters arrive already bound as checked RDF terms (`ccgraph.queries`): one mechanism
+for every backend, since pyoxigraph's `substitutions` only accept variables that the query
+projects, which aggregate queries do not.
 """
 
 from __future__ import annotations

@@ -105,3 +105,59 @@ def test_build_prints_summary(capsys):
     out = capsys.readouterr().out
     assert "UNESCO Creative Cities Network" in out
     assert "triples" in out
+
+
+# --- saved queries and ad-hoc SPARQL from the command line ---------------------------
+
+
+def test_query_run_csv_columns_and_answer(capsys):
+    args = ["query", "run", "shared-members", "--param", "network_a=gai",
+            "--param", "network_b=uccn", "--at", "2022-01-01", "--format", "csv"]
+    assert main(args) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "member,label,country"
+    # seed 003 (GAI's 31 municipalities) x the reference table (designations to 2021-11-08)
+    assert [line.split(",")[1] for line in lines[1:]] == [
+        "Bologna", "Como", "Milan", "Modena", "Parma", "Rome", "Turin"]
+
+
+def test_query_run_json_is_sparql_results_json(capsys):
+    assert main(["query", "run", "seats", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["head"]["vars"] == ["network", "role", "place"]
+    places = {b["place"]["value"] for b in document["results"]["bindings"]}
+    assert places == {"https://w3id.org/ccgraph/id/city/be/brussels",
+                      "https://w3id.org/ccgraph/id/city/it/turin"}
+    assert all(b["place"]["type"] == "uri" for b in document["results"]["bindings"])
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [(["query", "run", "no-such-query"], "no-such-query"),
+     (["query", "run", "members-at"], "network"),
+     (["query", "run", "members-at", "--param", "network=uccn", "--param", "colour=red"],
+      "colour"),
+     (["query", "run", "members-at", "--param", "network=uccn", "--at", "2022-02-30"],
+      "2022-02-30"),
+     (["query", "run", "networks-of", "--param", "member=Granada"], "city/ni/granada"),
+     (["query", "run", "members-at", "--param", "network"], "KEY=VALUE"),
+     (["sparql", "DELETE WHERE { ?s ?p ?o }"], "updates are refused"),
+     (["sparql", "SELECT ?s WHERE { ?s ?p"], "malformed query")],
+    ids=["unknown-query", "missing-param", "unknown-param", "bad-date", "ambiguous-name",
+         "bad-param-syntax", "update", "malformed"],
+)
+def test_query_errors_are_one_line_exit_2(args, expected, capsys):
+    assert main(args) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert expected in captured.err
+    assert captured.err.count("\n") == 1
+
+
+def test_sparql_ask_and_select(capsys):
+    assert main(["sparql", "ASK { ?s a <https://w3id.org/ccgraph/ontology#Network> }"]) == 0
+    assert capsys.readouterr().out == "true\n"
+    query = ("SELECT (COUNT(DISTINCT ?n) AS ?networks) "
+             "WHERE { ?n a <https://w3id.org/ccgraph/ontology#Network> }")
+    assert main(["sparql", query, "--format", "csv", "--store", "memory"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["networks", "5"]

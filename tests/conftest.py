@@ -7,6 +7,7 @@ import pytest
 from rdflib import Dataset
 
 from ccgraph.sources import load_dataset
+from ccgraph.store import EmbeddedStore, MemoryStore
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -20,3 +21,10 @@ def private_store(tmp_path_factory):
 @pytest.fixture(scope="session")
 def dataset() -> Dataset:
     return load_dataset()
+
+
+@pytest.fixture(scope="session")
+def stores(dataset, tmp_path_factory):
+    """Both backends over the shipped data; the embedded store is built once, aside."""
+    return {"memory": MemoryStore(dataset),
+            "embedded": EmbeddedStore(tmp_path_factory.mktemp("queries-store"))}

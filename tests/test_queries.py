@@ -14,7 +14,6 @@ import pytest
 
 from ccgraph import namespaces as ns
 from ccgraph import queries
-from ccgraph.store import EmbeddedStore, MemoryStore
 
 BACKENDS = ("memory", "embedded")
 
@@ -27,13 +26,6 @@ SEED_003_ITALIAN = {"Alba", "Biella", "Bergamo", "Bologna", "Fabriano", "Parma",
 BJCEM_MEMBERS = {"AL", "BA", "HR", "CY", "EG", "FR", "GR", "IT", "LB", "MT", "ME", "MA", "PS",
                  "PT", "SM", "RS", "SI", "ES", "TN", "TR", "GB"}
 BJCEM_EXTERNAL_PARTNERS = {"DZ", "AT", "IL", "XK"}
-
-
-@pytest.fixture(scope="session")
-def stores(dataset, tmp_path_factory):
-    """Both backends over the shipped data; the embedded store is built once, aside."""
-    return {"memory": MemoryStore(dataset),
-            "embedded": EmbeddedStore(tmp_path_factory.mktemp("store"))}
 
 
 @pytest.fixture(scope="session")

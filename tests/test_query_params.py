@@ -34,12 +34,6 @@ SAMPLE = {  # a value of each type that matches something
 
 
 @pytest.fixture(scope="module")
-def stores(dataset, tmp_path_factory):
-    return {"memory": MemoryStore(dataset),
-            "embedded": EmbeddedStore(tmp_path_factory.mktemp("store"))}
-
-
-@pytest.fixture(scope="module")
 def memory(stores):
     return stores["memory"]
 

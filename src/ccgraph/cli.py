@@ -92,6 +92,22 @@ def build_parser() -> argparse.ArgumentParser:
     _store_options(sparql)
     sparql.set_defaults(run=run_sparql)
 
+    export = commands.add_parser(
+        "export", help="export the graph as Turtle, JSON-LD, N-Triples, TriG or RDF/XML",
+        epilog=EPILOG,
+        description="Export the asserted triples (with --inferred, the OWL-RL inferences too, "
+        "in graph:inferred). TriG keeps one named graph per source; the other formats carry "
+        "the merge. JSON-LD is compacted with the project's own @context, embedded.",
+    )
+    export.add_argument("--format", "-f", default="turtle",
+                        choices=("turtle", "jsonld", "ntriples", "trig", "rdfxml"),
+                        help="output format (default: turtle)")
+    export.add_argument("--inferred", action="store_true",
+                        help="add the OWL-RL inferences of ontology + data")
+    export.add_argument("-o", "--output", type=Path, metavar="FILE",
+                        help="write to FILE atomically (default: stdout)")
+    export.set_defaults(run=run_export)
+
     showcase = commands.add_parser(
         "showcase",
         help="answer the showcase of saved questions (queries/showcase.yaml)",
@@ -266,6 +282,23 @@ def _refuse_update(text: str) -> None:
         except Exception:
             raise InputError(f"malformed query: {str(query_error).splitlines()[0]}") from None
     raise InputError("updates are refused: ccgraph answers read-only queries (SELECT, ASK)")
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from .export import serialize, write_atomically
+    from .reasoning import with_inferences
+    from .sources import load_dataset
+
+    dataset = load_dataset()
+    if args.inferred:
+        dataset = with_inferences(dataset, "owlrl")
+    data = serialize(dataset, args.format)
+    if args.output:
+        write_atomically(args.output, data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return EXIT_OK
 
 
 def run_showcase(args: argparse.Namespace) -> int:

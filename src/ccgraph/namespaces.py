@@ -22,6 +22,7 @@ from rdflib.namespace import (
     SH,
     SKOS,
     TIME,
+    VANN,
     XSD,
     DefinedNamespace,
     NamespaceManager,
@@ -123,6 +124,7 @@ PREFIXES: dict[str, Namespace] = {
     "rdfs": Namespace(str(RDFS)),
     "xsd": Namespace(str(XSD)),
     "sh": Namespace(str(SH)),
+    "vann": Namespace(str(VANN)),
 }
 
 NETWORK_SLUGS = ("uccn", "uccn-italy", "eurocities", "gai", "bjcem")

@@ -1,0 +1,69 @@
+"""Exports of the graph for linked-data consumers, and atomic writing of them.
+
+TriG keeps one named graph per source; the other formats carry the merge of the graphs
+(each triple once). JSON-LD is compacted with the project's own context
+(`ontology/context.jsonld`), embedded in the document: no remote context is referenced
+or fetched. Prefixes are the project's, always the same.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from rdflib import Dataset
+
+from .errors import InputError
+from .sources import ROOT
+from .store import merged
+
+CONTEXT_FILE = ROOT / "ontology" / "context.jsonld"
+FORMATS = {  # name -> (rdflib format, whether named graphs are kept)
+    "turtle": ("turtle", False),
+    "ntriples": ("nt", False),
+    "rdfxml": ("xml", False),
+    "jsonld": ("json-ld", False),
+    "trig": ("trig", True),
+}
+
+
+def context() -> dict:
+    """The JSON-LD @context object of the project (the value of its "@context" key)."""
+    return json.loads(CONTEXT_FILE.read_text(encoding="utf-8"))["@context"]
+
+
+def serialize(dataset: Dataset, fmt: str) -> bytes:
+    """The dataset in format `fmt` (see FORMATS)."""
+    if fmt not in FORMATS:
+        raise InputError(f"unknown export format {fmt!r} (allowed: {', '.join(FORMATS)})")
+    rdflib_format, keeps_graphs = FORMATS[fmt]
+    if keeps_graphs:
+        return dataset.serialize(format=rdflib_format, encoding="utf-8")
+    graph = merged(dataset)
+    if fmt == "jsonld":
+        text = graph.serialize(format="json-ld", context=context(), auto_compact=True)
+        return text.encode("utf-8")
+    return graph.serialize(format=rdflib_format, encoding="utf-8")
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file in the same folder, then rename:
+    on any failure the old file is untouched and no partial file is left."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(f"{path}: no such folder {folder}")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as error:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"{path}: cannot write: {error.strerror or error}") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

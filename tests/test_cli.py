@@ -161,3 +161,32 @@ def test_sparql_ask_and_select(capsys):
              "WHERE { ?n a <https://w3id.org/ccgraph/ontology#Network> }")
     assert main(["sparql", query, "--format", "csv", "--store", "memory"]) == 0
     assert capsys.readouterr().out.splitlines() == ["networks", "5"]
+
+
+@pytest.mark.parametrize("store", ["embedded", "memory"])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "SERVICE is refused"),
+     ("SELECT * FROM <http://127.0.0.1:9/data.ttl> WHERE { ?s ?p ?o }", "FROM / FROM NAMED"),
+     ("LOAD <http://127.0.0.1:9/data.ttl>", "LOAD is refused")],
+    ids=["service", "remote-from", "load"],
+)
+def test_sparql_never_reaches_the_network(query, expected, store, capsys):
+    assert main(["sparql", query, "--store", store]) == 2
+    assert expected in capsys.readouterr().err
+
+
+def test_sparql_from_a_graph_the_store_holds(capsys):
+    query = ("SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/ccgraph/graph/sources> "
+             "WHERE { ?s a <https://w3id.org/ccgraph/ontology#Source> }")
+    assert main(["sparql", query, "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["n", "5"]
+
+
+def test_sparql_construct_prints_turtle(capsys):
+    query = ("CONSTRUCT { ?n a <https://w3id.org/ccgraph/ontology#Network> } "
+             "WHERE { ?n a <https://w3id.org/ccgraph/ontology#Network> }")
+    assert main(["sparql", query]) == 0
+    from rdflib import Graph
+
+    assert len(Graph().parse(data=capsys.readouterr().out, format="turtle")) == 5

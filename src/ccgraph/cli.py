@@ -142,6 +142,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="report format on stdout (default: text)",
     )
     validate.set_defaults(run=run_validate)
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve a read-only SPARQL 1.1 Protocol endpoint at /sparql",
+        epilog=EPILOG,
+        description="Serve the store at http://HOST:PORT/sparql (GET or POST; results by "
+        "content negotiation). Read-only; SERVICE, LOAD and remote FROM are refused. A query "
+        "running longer than --timeout gets 503; a result longer than --max-rows is cut and "
+        "flagged with the header X-Result-Truncated: true.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--timeout", type=float, default=10.0, metavar="S",
+                       help="seconds a query may run (default: 10)")
+    serve.add_argument("--max-rows", type=int, default=10000, metavar="N",
+                       help="rows (or triples) returned at most (default: 10000)")
+    _store_options(serve)
+    serve.set_defaults(run=run_serve)
     return parser
 
 
@@ -245,43 +263,31 @@ def run_query_run(args: argparse.Namespace) -> int:
 
 
 def run_sparql(args: argparse.Namespace) -> int:
+    from .guard import analyse
+
     text = args.query
     path = Path(text)
     if "\n" not in text and len(text) < 4096 and path.suffix in (".rq", ".sparql"):
         if not path.is_file():
             raise InputError(f"{path}: no such file")
         text = path.read_text(encoding="utf-8")
-    _refuse_update(text)
     store = _open(args)
-    if _is_ask(text):
+
+    def held_graphs() -> set:
+        rows = store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+        return {row[0] for row in rows}
+
+    form = analyse(text, held_graphs)  # refuses updates, SERVICE, LOAD and remote FROM
+    if form == "AskQuery":
         print("true" if store.ask(text) else "false")
+    elif form in ("ConstructQuery", "DescribeQuery"):
+        from . import namespaces as ns
+
+        graph = ns.bind_prefixes(store.construct(text))
+        sys.stdout.write(graph.serialize(format="turtle"))
     else:
         _output(store.select(text), args.format)
     return EXIT_OK
-
-
-def _is_ask(text: str) -> bool:
-    from rdflib.plugins.sparql import prepareQuery
-
-    try:
-        return prepareQuery(text).algebra.name == "AskQuery"
-    except Exception:
-        return False
-
-
-def _refuse_update(text: str) -> None:
-    """A text that is not a query but parses as an update is refused as an update."""
-    from rdflib.plugins.sparql import prepareQuery, prepareUpdate
-
-    try:
-        prepareQuery(text)
-        return
-    except Exception as query_error:
-        try:
-            prepareUpdate(text)
-        except Exception:
-            raise InputError(f"malformed query: {str(query_error).splitlines()[0]}") from None
-    raise InputError("updates are refused: ccgraph answers read-only queries (SELECT, ASK)")
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -367,6 +373,18 @@ def report_json(report) -> dict:
             for r in report.results
         ],
     }
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .server import create_app
+
+    if args.timeout <= 0 or args.max_rows <= 0:
+        raise CcgraphError("--timeout and --max-rows must be positive")
+    app = create_app(_open(args), timeout=args.timeout, max_rows=args.max_rows)
+    uvicorn.run(app, host=args.host, port=args.port)
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 from . import __version__
@@ -47,6 +47,8 @@ class Store(Protocol):
     def select(self, query: str) -> Answer: ...
 
     def ask(self, query: str) -> bool: ...
+
+    def construct(self, query: str) -> Graph: ...
 
     def __len__(self) -> int: ...
 
@@ -87,15 +89,19 @@ class MemoryStore:
             dataset = load_dataset()
         self.dataset = dataset
 
-    def _run(self, query: str):
+    def _run(self, query: str, kinds: tuple[str, ...] = ("SelectQuery", "AskQuery")):
+        import rdflib.plugins.sparql
         from rdflib.plugins.sparql import prepareQuery
+
+        rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False  # FROM never fetches a graph
 
         try:
             prepared = prepareQuery(query)
         except Exception as error:
             raise InputError(f"malformed query: {_first_line(error)}") from None
-        if prepared.algebra.name not in ("SelectQuery", "AskQuery"):
-            raise InputError("only SELECT and ASK queries are answered here")
+        if prepared.algebra.name not in kinds:
+            wanted = " and ".join(kind.removesuffix("Query").upper() for kind in kinds)
+            raise InputError(f"only {wanted} queries are answered here")
         try:
             return self.dataset.query(prepared)
         except Exception as error:
@@ -113,6 +119,12 @@ class MemoryStore:
         if result.type != "ASK":
             raise InputError("not an ASK query")
         return bool(result.askAnswer)
+
+    def construct(self, query: str) -> Graph:
+        """A CONSTRUCT or DESCRIBE answer, as a graph."""
+        result = self._run(query, ("ConstructQuery", "DescribeQuery"))
+        assert result.graph is not None
+        return result.graph
 
     def __len__(self) -> int:
         return len(set(self.dataset.triples((None, None, None))))
@@ -202,6 +214,18 @@ class EmbeddedStore:
         if not isinstance(result, ox.QueryBoolean):
             raise InputError("not an ASK query")
         return bool(result)
+
+    def construct(self, query: str) -> Graph:
+        """A CONSTRUCT or DESCRIBE answer, as a graph."""
+        import pyoxigraph as ox
+
+        result = self._query(query)
+        if not isinstance(result, ox.QueryTriples):
+            raise InputError("not a CONSTRUCT or DESCRIBE query")
+        graph = Graph()
+        for triple in result:
+            graph.add(tuple(_from_oxigraph(t) for t in triple))  # type: ignore[arg-type]
+        return graph
 
     def __len__(self) -> int:
         return len(self._store)

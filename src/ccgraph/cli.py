@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .errors import EXIT_NONCONFORMING, EXIT_OK, EXIT_USAGE, CcgraphError, InputError
+from .errors import EXIT_NONCONFORMING, EXIT_OK, CcgraphError, InputError
 
 EXIT_INTERNAL = 70
 
@@ -411,5 +411,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-
-__all__ = ["main", "build_parser", "EXIT_USAGE", "EXIT_NONCONFORMING"]

@@ -88,12 +88,12 @@ class MemoryStore:
 
             dataset = load_dataset()
         self.dataset = dataset
-
-    def _run(self, query: str, kinds: tuple[str, ...] = ("SelectQuery", "AskQuery")):
         import rdflib.plugins.sparql
-        from rdflib.plugins.sparql import prepareQuery
 
         rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False  # FROM never fetches a graph
+
+    def _run(self, query: str, kinds: tuple[str, ...] = ("SelectQuery", "AskQuery")):
+        from rdflib.plugins.sparql import prepareQuery
 
         try:
             prepared = prepareQuery(query)

@@ -36,7 +36,6 @@ from .errors import InputError
 from .reasoning import check_profile
 from .sources import ONTOLOGY_FILE, SHAPES_DIR, parse_file
 
-SHAPES_PREFIX = ("ccnsh", str(ns.SHAPES))
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 
@@ -90,8 +89,7 @@ def load_shapes(paths: Iterable[Path] | None = None) -> Graph:
     files = sorted(SHAPES_DIR.glob("*.ttl")) if paths is None else [Path(p) for p in paths]
     if not files:
         raise InputError(f"{SHAPES_DIR}: no shapes (*.ttl)")
-    graph = ns.new_graph()
-    graph.bind(*SHAPES_PREFIX)
+    graph = ns.new_graph()  # binds ccnsh: with the project's other prefixes
     for path in files:
         parse_file(path, into=graph)
     return graph
@@ -211,7 +209,6 @@ def _run(data, shapes: Graph, *, inference: str = "none", ontology: Graph | None
 def _merge(reports: list[Graph], conforms: bool) -> Graph:
     """One sh:ValidationReport with the results of every report."""
     merged = ns.new_graph()
-    merged.bind(*SHAPES_PREFIX)
     root = BNode()
     merged.add((root, RDF.type, SH.ValidationReport))
     merged.add((root, SH.conforms, Literal(conforms)))

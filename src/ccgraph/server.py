@@ -20,7 +20,6 @@ import asyncio
 import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape, quoteattr
 
@@ -233,42 +232,79 @@ def service_description(endpoint: str) -> Graph:
 # --- the app --------------------------------------------------------------------------
 
 
-def create_app(store: Store | None = None, *, timeout: float = 10.0,
-               max_rows: int = 10000) -> Starlette:
-    """The endpoint over `store` (default: the embedded store, opened on first request)."""
-    state: dict[str, Any] = {"store": store, "held": None}
-    workers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ccgraph-query")
-    lock = asyncio.Lock()
+class Context:
+    """What every route of the app shares: the store (opened on first use, in a worker),
+    the worker threads, the query timeout and the result cap."""
 
-    async def in_thread(function, *args):
+    def __init__(self, store: Store | None, timeout: float, max_rows: int):
+        self.timeout = timeout
+        self.max_rows = max_rows
+        self.workers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ccgraph-query")
+        self._store = store
+        self._held: set | None = None
+        self._lock = asyncio.Lock()
+
+    async def in_thread(self, function, *args):
+        """`function(*args)` in a worker thread, given up with 503 after the timeout; a
+        malformed query is a 400, a failing one a 500."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(workers, function, *args)
+        try:
+            return await asyncio.wait_for(
+                loop.run_in_executor(self.workers, function, *args), self.timeout
+            )
+        except TimeoutError:
+            message = f"the query ran longer than {self.timeout:g} s and was given up"
+            raise Refused(503, message) from None
+        except Refused:
+            raise
+        except InputError as error:
+            raise Refused(400, str(error)) from None
+        except QueryError as error:
+            raise Refused(500, str(error)) from None
 
-    async def get_store() -> Store:
-        async with lock:
-            if state["store"] is None:
-                state["store"] = await in_thread(open_store, "embedded")
-        return state["store"]
+    async def store(self) -> Store:
+        async with self._lock:
+            if self._store is None:
+                loop = asyncio.get_running_loop()
+                self._store = await loop.run_in_executor(self.workers, open_store, "embedded")
+        return self._store
 
-    def held_graphs(current: Store):
+    def held_graphs(self, current: Store):
+        """A callable naming the graphs `current` holds (asked once, then remembered)."""
+
         def held() -> set:
-            if state["held"] is None:
+            if self._held is None:
                 answer = current.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
-                state["held"] = {row[0] for row in answer.rows}
-            return state["held"]
+                self._held = {row[0] for row in answer.rows}
+            return self._held
 
         return held
 
-    async def sparql(request: Request) -> Response:
+
+def refusals(handler):
+    """An endpoint whose `Refused` errors become plain-text responses with their status."""
+
+    async def endpoint(request: Request) -> Response:
         try:
-            return await answer(request)
+            return await handler(request)
         except Refused as refusal:
             headers = {"Allow": "GET, POST"} if refusal.status == 405 else None
             return PlainTextResponse(
                 str(refusal) + "\n", status_code=refusal.status, headers=headers
             )
 
-    async def answer(request: Request) -> Response:
+    return endpoint
+
+
+def create_app(store: Store | None = None, *, timeout: float = 10.0,
+               max_rows: int = 10000) -> Starlette:
+    """The app over `store` (default: the embedded store, opened on first request):
+    `/sparql`, the saved queries (`ccgraph.rest`) and the documents (`ccgraph.documents`)."""
+    from . import documents, rest
+
+    context = Context(store, timeout, max_rows)
+
+    async def sparql(request: Request) -> Response:
         if request.method not in ("GET", "POST"):
             raise Refused(405, "use GET or POST")
         operation = await read_operation(request)
@@ -287,23 +323,15 @@ def create_app(store: Store | None = None, *, timeout: float = 10.0,
                     f"{key} is refused: the endpoint does not fetch remote graphs; query the "
                     "graphs it holds with GRAPH (the default graph is their merge)",
                 )
-        current = await get_store()
-        form = analyse(operation.query, held_graphs(current))
+        current = await context.store()
+        form = analyse(operation.query, context.held_graphs(current))
         graph_form = form in ("ConstructQuery", "DescribeQuery")
         media = negotiate(accept, GRAPH_TYPES if graph_form else RESULT_TYPES)
         run = (
             current.construct if graph_form else current.ask if form == "AskQuery"
             else current.select
         )
-        try:
-            result = await asyncio.wait_for(in_thread(run, operation.query), timeout)
-        except TimeoutError:
-            message = f"the query ran longer than {timeout:g} s and was given up"
-            raise Refused(503, message) from None
-        except InputError as error:
-            raise Refused(400, str(error)) from None
-        except QueryError as error:
-            raise Refused(500, str(error)) from None
+        result = await context.in_thread(run, operation.query)
         headers: dict[str, str] = {}
         if isinstance(result, bool):
             body = render_boolean(result, media)
@@ -325,9 +353,15 @@ def create_app(store: Store | None = None, *, timeout: float = 10.0,
         return Response(body, media_type=media, headers=headers)
 
     methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
-    app = Starlette(routes=[Route("/sparql", sparql, methods=methods)])
-    app.state.workers = workers
+    routes = [
+        Route("/sparql", refusals(sparql), methods=methods),
+        *rest.routes(context),
+        *documents.routes(context),
+    ]
+    app = Starlette(routes=routes)
+    app.state.workers = context.workers
+    app.state.context = context
     return app
 
 
-__all__ = ["create_app", "negotiate", "to_xml", "TRUNCATED"]
+__all__ = ["Context", "create_app", "negotiate", "refusals", "to_xml", "TRUNCATED"]

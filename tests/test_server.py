@@ -200,10 +200,48 @@ def test_load_is_refused(client):
 
 
 @pytest.mark.parametrize("key", ["default-graph-uri", "named-graph-uri"])
-def test_protocol_dataset_is_refused(client, key):
+def test_protocol_dataset_naming_a_graph_not_held_is_refused(client, key):
     response = get(client, ASK, **{key: "http://example.org/graph"})
     assert response.status_code == 400
-    assert "does not fetch remote graphs" in response.text
+    assert "<http://example.org/graph>" in response.text
+    assert "never fetches" in response.text
+
+
+GRAPH = "https://w3id.org/ccgraph/graph/"
+DESIGN_CITIES = (
+    "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m "
+    "<http://www.w3.org/ns/org#role> <https://w3id.org/ccgraph/id/field/design> }"
+)
+
+
+def test_default_graph_uri_chooses_the_default_graph(client):
+    # The UCCN table lists the Cities of Design; the seeds name none by that role alone
+    # (seed 000 lists Turin's design designation, which is the same membership resource).
+    table = get(client, DESIGN_CITIES, **{"default-graph-uri": GRAPH + "uccn-members"})
+    ontology = get(client, DESIGN_CITIES, **{"default-graph-uri": GRAPH + "ontology"})
+    assert int(table.json()["results"]["bindings"][0]["n"]["value"]) > 40
+    assert ontology.json()["results"]["bindings"][0]["n"]["value"] == "0"
+
+
+def test_several_default_graphs_are_merged_not_repeated(client):
+    # Turin's City of Design membership is stated by the table and by seed 000: the
+    # merge of the two graphs holds its org:role triple once.
+    query = (
+        "SELECT (COUNT(*) AS ?n) WHERE { ?m <http://www.w3.org/ns/org#member> "
+        "<https://w3id.org/ccgraph/id/city/it/turin> ; "
+        "<http://www.w3.org/ns/org#role> <https://w3id.org/ccgraph/id/field/design> }"
+    )
+    both = [GRAPH + "uccn-members", GRAPH + "seed-000"]
+    response = client.get("/sparql", params=[("query", query)] + [
+        ("default-graph-uri", g) for g in both])
+    assert response.json()["results"]["bindings"][0]["n"]["value"] == "1"
+
+
+def test_named_graph_uri_limits_graph(client):
+    query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    response = get(client, query, **{"named-graph-uri": GRAPH + "seed-003"})
+    graphs = [b["g"]["value"] for b in response.json()["results"]["bindings"]]
+    assert graphs == [GRAPH + "seed-003"]
 
 
 def test_update_field_is_refused(client):

@@ -3,8 +3,9 @@
 - Queries by GET `?query=`, POST `application/x-www-form-urlencoded` (`query=`) or POST
   `application/sparql-query`. Updates are refused (403): the endpoint is read-only.
 - Nothing reaches the network: `SERVICE`, `LOAD` and `FROM`/`FROM NAMED` naming a graph the
-  store does not hold are refused (400), and so is any `default-graph-uri` /
-  `named-graph-uri` parameter (the endpoint does not fetch graphs).
+  store does not hold are refused (400). `default-graph-uri` / `named-graph-uri` may name
+  graphs the store holds (the default graph is then the RDF merge of the ones named);
+  naming any other graph is refused (400): the endpoint never fetches one.
 - Results by content negotiation (q-values honoured). SELECT/ASK: SPARQL JSON (default),
   SPARQL XML, CSV, TSV. CONSTRUCT/DESCRIBE: Turtle (default), JSON-LD, N-Triples.
 - A query running longer than `timeout` seconds gets 503 (the worker thread is left to
@@ -33,7 +34,7 @@ from starlette.routing import Route
 from .errors import InputError, QueryError
 from .guard import Refused, analyse
 from .results import to_csv, to_json, to_tsv
-from .store import Answer, Store, open_store
+from .store import Answer, GraphSet, Store, open_store
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -163,6 +164,24 @@ async def read_operation(request: Request) -> Operation:
     if query is None:
         raise Refused(400, "the form has no query field")
     return Operation(query, params)
+
+
+def requested_dataset(params: dict[str, list[str]], held) -> GraphSet | None:
+    """The dataset named by `default-graph-uri` / `named-graph-uri`, if any; each must name
+    a graph the store holds (400 otherwise: the endpoint never fetches a graph)."""
+    default = [iri for iri in params.get("default-graph-uri", []) if iri]
+    named = [iri for iri in params.get("named-graph-uri", []) if iri]
+    if not default and not named:
+        return None
+    holding = held()
+    missing = [iri for iri in (*default, *named) if URIRef(iri) not in holding]
+    if missing:
+        raise Refused(
+            400,
+            f"no graph <{missing[0]}> here: default-graph-uri and named-graph-uri may only "
+            "name graphs the endpoint holds (it never fetches one)",
+        )
+    return GraphSet(tuple(map(URIRef, default)), tuple(map(URIRef, named)))
 
 
 # --- rendering ------------------------------------------------------------------------
@@ -316,22 +335,17 @@ def create_app(store: Store | None = None, *, timeout: float = 10.0,
                 body = service_description(endpoint).serialize(format=GRAPH_FORMATS[media])
                 return Response(body, media_type=media)
             raise Refused(400, "no query given")
-        for key in ("default-graph-uri", "named-graph-uri"):
-            if any(operation.params.get(key, [])):
-                raise Refused(
-                    400,
-                    f"{key} is refused: the endpoint does not fetch remote graphs; query the "
-                    "graphs it holds with GRAPH (the default graph is their merge)",
-                )
         current = await context.store()
-        form = analyse(operation.query, context.held_graphs(current))
+        held = context.held_graphs(current)
+        form = analyse(operation.query, held)
+        dataset = requested_dataset(operation.params, held)
         graph_form = form in ("ConstructQuery", "DescribeQuery")
         media = negotiate(accept, GRAPH_TYPES if graph_form else RESULT_TYPES)
         run = (
             current.construct if graph_form else current.ask if form == "AskQuery"
             else current.select
         )
-        result = await context.in_thread(run, operation.query)
+        result = await context.in_thread(run, operation.query, dataset)
         headers: dict[str, str] = {}
         if isinstance(result, bool):
             body = render_boolean(result, media)

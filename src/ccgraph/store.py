@@ -43,12 +43,27 @@ class Answer:
     rows: tuple[Row, ...]
 
 
+@dataclass(frozen=True)
+class GraphSet:
+    """The dataset a request names instead of the store's own (the SPARQL Protocol's
+    `default-graph-uri` and `named-graph-uri`): the default graph is the RDF merge of the
+    `default` graphs (empty if none is named), and only the `named` graphs are visible to
+    GRAPH. Every graph must be one the store holds; none is ever fetched."""
+
+    default: tuple[URIRef, ...] = ()
+    named: tuple[URIRef, ...] = ()
+
+
 class Store(Protocol):
-    def select(self, query: str) -> Answer: ...
+    # how saved-query parameters are bound: "constants" (terms in place of the variables)
+    # or "values" (a generated VALUES block, for remote endpoints); see ccgraph.queries
+    binding: str
 
-    def ask(self, query: str) -> bool: ...
+    def select(self, query: str, dataset: GraphSet | None = None) -> Answer: ...
 
-    def construct(self, query: str) -> Graph: ...
+    def ask(self, query: str, dataset: GraphSet | None = None) -> bool: ...
+
+    def construct(self, query: str, dataset: GraphSet | None = None) -> Graph: ...
 
     def __len__(self) -> int: ...
 
@@ -82,6 +97,8 @@ def default_location() -> Path:
 class MemoryStore:
     """rdflib in memory; the default graph is the union of the named graphs."""
 
+    binding = "constants"
+
     def __init__(self, dataset: Dataset | None = None):
         if dataset is None:
             from .sources import load_dataset
@@ -92,37 +109,53 @@ class MemoryStore:
 
         rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False  # FROM never fetches a graph
 
-    def _run(self, query: str, kinds: tuple[str, ...] = ("SelectQuery", "AskQuery")):
+    def _run(self, query: str, dataset: GraphSet | None,
+             kinds: tuple[str, ...] = ("SelectQuery", "AskQuery")):
         from rdflib.plugins.sparql import prepareQuery
 
         try:
             prepared = prepareQuery(query)
         except Exception as error:
             raise InputError(f"malformed query: {_first_line(error)}") from None
+        if dataset is not None:  # the protocol's dataset overrides FROM / FROM NAMED
+            prepared.algebra["datasetClause"] = None
         if prepared.algebra.name not in kinds:
             wanted = " and ".join(kind.removesuffix("Query").upper() for kind in kinds)
             raise InputError(f"only {wanted} queries are answered here")
         try:
-            return self.dataset.query(prepared)
+            return self._dataset(dataset).query(prepared)
         except Exception as error:
             raise QueryError(f"query failed: {_first_line(error)}") from None
 
-    def select(self, query: str) -> Answer:
-        result = self._run(query)
+    def _dataset(self, graphs: GraphSet | None) -> Dataset:
+        if graphs is None:
+            return self.dataset
+        chosen = Dataset()
+        for name in graphs.default:
+            for triple in self.dataset.graph(name):
+                chosen.add(triple)
+        for name in graphs.named:
+            target = chosen.graph(name)
+            for triple in self.dataset.graph(name):
+                target.add(triple)
+        return chosen
+
+    def select(self, query: str, dataset: GraphSet | None = None) -> Answer:
+        result = self._run(query, dataset)
         if result.type != "SELECT":
             raise InputError("not a SELECT query")
         variables = tuple(str(v) for v in result.vars)
         return Answer(variables, tuple(tuple(row) for row in result))
 
-    def ask(self, query: str) -> bool:
-        result = self._run(query)
+    def ask(self, query: str, dataset: GraphSet | None = None) -> bool:
+        result = self._run(query, dataset)
         if result.type != "ASK":
             raise InputError("not an ASK query")
         return bool(result.askAnswer)
 
-    def construct(self, query: str) -> Graph:
+    def construct(self, query: str, dataset: GraphSet | None = None) -> Graph:
         """A CONSTRUCT or DESCRIBE answer, as a graph."""
-        result = self._run(query, ("ConstructQuery", "DescribeQuery"))
+        result = self._run(query, dataset, ("ConstructQuery", "DescribeQuery"))
         assert result.graph is not None
         return result.graph
 
@@ -150,6 +183,12 @@ def _from_oxigraph(term) -> Identifier | None:
     return Literal(term.value, datatype=URIRef(datatype))
 
 
+def _node(iri: URIRef):
+    import pyoxigraph as ox
+
+    return ox.NamedNode(str(iri))
+
+
 def _first_line(error: Exception) -> str:
     text = str(error).strip() or type(error).__name__
     return text.splitlines()[0]
@@ -157,6 +196,8 @@ def _first_line(error: Exception) -> str:
 
 class EmbeddedStore:
     """A persistent Oxigraph store, opened read-only; see `build()` for how it is made."""
+
+    binding = "constants"
 
     def __init__(self, location: Path | None = None, *, auto_build: bool = True):
         self.location = location or default_location()
@@ -189,37 +230,55 @@ class EmbeddedStore:
         store._store = ox.Store.read_only(str(path))
         return store
 
-    def _query(self, query: str):
+    def _query(self, query: str, dataset: GraphSet | None):
+        import pyoxigraph as ox
+
+        store, options = self._store, {}
+        if dataset is not None:
+            if len(dataset.default) > 1:
+                # Oxigraph reads several default graphs as a union that repeats a triple
+                # two of them state; their RDF merge is made in memory instead
+                store = ox.Store()
+                for name in dataset.default:
+                    for quad in self._store.quads_for_pattern(None, None, None, _node(name)):
+                        store.add(ox.Quad(quad.subject, quad.predicate, quad.object))
+                for name in dataset.named:
+                    store.extend(self._store.quads_for_pattern(None, None, None, _node(name)))
+                default = [ox.DefaultGraph()]
+            else:
+                default = [_node(name) for name in dataset.default]
+            options = {"default_graph": default,
+                       "named_graphs": [_node(name) for name in dataset.named]}
         try:
-            return self._store.query(query)
+            return store.query(query, **options)
         except SyntaxError as error:
             raise InputError(f"malformed query: {_first_line(error)}") from None
         except Exception as error:
             raise QueryError(f"query failed: {_first_line(error)}") from None
 
-    def select(self, query: str) -> Answer:
+    def select(self, query: str, dataset: GraphSet | None = None) -> Answer:
         import pyoxigraph as ox
 
-        result = self._query(query)
+        result = self._query(query, dataset)
         if not isinstance(result, ox.QuerySolutions):
             raise InputError("not a SELECT query")
         variables = tuple(v.value for v in result.variables)
         rows = tuple(tuple(_from_oxigraph(solution[v]) for v in variables) for solution in result)
         return Answer(variables, rows)
 
-    def ask(self, query: str) -> bool:
+    def ask(self, query: str, dataset: GraphSet | None = None) -> bool:
         import pyoxigraph as ox
 
-        result = self._query(query)
+        result = self._query(query, dataset)
         if not isinstance(result, ox.QueryBoolean):
             raise InputError("not an ASK query")
         return bool(result)
 
-    def construct(self, query: str) -> Graph:
+    def construct(self, query: str, dataset: GraphSet | None = None) -> Graph:
         """A CONSTRUCT or DESCRIBE answer, as a graph."""
         import pyoxigraph as ox
 
-        result = self._query(query)
+        result = self._query(query, dataset)
         if not isinstance(result, ox.QueryTriples):
             raise InputError("not a CONSTRUCT or DESCRIBE query")
         graph = Graph()
@@ -327,4 +386,6 @@ def open_store(kind: str = "embedded", location: Path | None = None) -> Store:
     raise InputError(f"unknown store {kind!r} (allowed: {', '.join(BACKENDS)})")
 
 
-__all__: Sequence[str] = ["Answer", "Store", "EmbeddedStore", "MemoryStore", "build", "open_store"]
+__all__: Sequence[str] = [
+    "Answer", "GraphSet", "Store", "EmbeddedStore", "MemoryStore", "build", "open_store",
+]

@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier
@@ -233,7 +233,8 @@ class EmbeddedStore:
     def _query(self, query: str, dataset: GraphSet | None):
         import pyoxigraph as ox
 
-        store, options = self._store, {}
+        store = self._store
+        options: dict[str, Any] = {}
         if dataset is not None:
             if len(dataset.default) > 1:
                 # Oxigraph reads several default graphs as a union that repeats a triple

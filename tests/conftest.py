@@ -3,6 +3,9 @@ and every test runs with its embedded store in a temporary folder, never the use
 
 from __future__ import annotations
 
+import contextlib
+import os
+
 import pytest
 from rdflib import Dataset
 
@@ -28,3 +31,36 @@ def stores(dataset, tmp_path_factory):
     """Both backends over the shipped data; the embedded store is built once, aside."""
     return {"memory": MemoryStore(dataset),
             "embedded": EmbeddedStore(tmp_path_factory.mktemp("queries-store"))}
+
+
+@pytest.fixture(scope="session")
+def engines(tmp_path_factory):
+    """The real remote engines of REMOTE_BACKENDS (tests/engines.py), each started once on
+    127.0.0.1 for the session and stopped at its end."""
+    from engines import REMOTE_BACKENDS, start
+
+    with contextlib.ExitStack() as stack:
+        yield {name: stack.enter_context(start(name, tmp_path_factory.mktemp(name)))
+               for name in REMOTE_BACKENDS}
+
+
+@pytest.fixture(scope="session")
+def remote_stores(engines, dataset):
+    """A RemoteStore per engine, holding the shipped dataset (pushed as `ccgraph push` does)."""
+    from ccgraph.remote import RemoteStore
+
+    remote = {}
+    for name, engine in engines.items():
+        store = RemoteStore(engine.query_url, gsp_url=engine.gsp_url,
+                            environ={**os.environ, **engine.env})
+        store.load(dataset, replace=True)
+        remote[name] = store
+    yield remote
+    for store in remote.values():
+        store.close()
+
+
+@pytest.fixture(scope="session")
+def all_stores(stores, remote_stores):
+    """Every backend: memory, embedded and the remote engines."""
+    return {**stores, **remote_stores}

@@ -17,8 +17,10 @@ from rdflib.plugins.sparql import prepareQuery
 from ccgraph import namespaces as ns
 from ccgraph import queries
 from ccgraph.errors import InputError
+from ccgraph.remote import RemoteStore
 from ccgraph.sources import QUERIES_DIR
 from ccgraph.store import EmbeddedStore, MemoryStore, current_store
+from engines import REMOTE_BACKENDS
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -225,13 +227,15 @@ def snapshot(store):
         state += [store.path, current_store(store.location),
                   sorted(p.name for p in store.location.iterdir()),
                   sorted(p.name for p in store.path.iterdir())]
+    if isinstance(store, RemoteStore):
+        state += [(name, store.triples_in(name)) for name in store.graphs()]
     return state
 
 
-@pytest.mark.parametrize("backend", ["memory", "embedded"])
+@pytest.mark.parametrize("backend", ["memory", "embedded", *REMOTE_BACKENDS])
 @pytest.mark.parametrize("name", NAMES)
-def test_hostile_values_are_rejected_or_match_nothing(stores, backend, name):
-    store = stores[backend]
+def test_hostile_values_are_rejected_or_match_nothing(all_stores, backend, name):
+    store = all_stores[backend]
     query = queries.get(name)
     before = snapshot(store)
     valid = {"network": "uccn", "member": "Turin", "field": "Design", "country": "IT",
@@ -249,14 +253,15 @@ def test_hostile_values_are_rejected_or_match_nothing(stores, backend, name):
     assert snapshot(store) == before
 
 
-@pytest.mark.parametrize("backend", ["memory", "embedded"])
-def test_a_hostile_literal_bound_past_the_checks_matches_nothing(stores, backend):
+@pytest.mark.parametrize("backend", ["memory", "embedded", *REMOTE_BACKENDS])
+def test_a_hostile_literal_bound_past_the_checks_matches_nothing(all_stores, backend):
     """Even a term that skipped `resolve` is bound as one RDF term, never as query text."""
-    store = stores[backend]
+    store = all_stores[backend]
     before = snapshot(store)
     query = queries.get("members-at")
     for text in ['IT" } ; DROP ALL ; SELECT * WHERE { "', "IT' }", 'IT\\" ) } #', "IT>"]:
-        rendered = query.render({"network": SAMPLE["network"], "country": Literal(text)})
+        rendered = query.render({"network": SAMPLE["network"], "country": Literal(text)},
+                                store.binding)
         assert store.select(rendered).rows == ()
         echo = store.select("SELECT ?x WHERE { " + queries._values(["x"], [[Literal(text)]])
                             + " }")

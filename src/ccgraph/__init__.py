@@ -3,7 +3,7 @@
 __version__ = "0.1.0"
 
 
-def open(store: str = "embedded", location=None):  # noqa: A001
+def open(store=None, location=None):  # noqa: A001
     """Open the graph; see `ccgraph.api.open`."""
     from .api import open as _open
 

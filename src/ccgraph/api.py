@@ -38,7 +38,9 @@ def _text(value: Any) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
-def open(store: str = "embedded", location: str | Path | None = None) -> Handle:  # noqa: A001
+def open(store: str | None = None, location: str | Path | None = None) -> Handle:  # noqa: A001
     """Open the graph: the embedded Oxigraph store by default (built on first use, rebuilt
-    when the sources change), or `store="memory"` for rdflib in memory."""
+    when the sources change), `store="memory"` for rdflib in memory, or the URL of a
+    SPARQL endpoint holding the graph (`ccgraph push`); without `store`, $CCGRAPH_STORE
+    decides, else the embedded store."""
     return Handle(open_store(store, Path(location) if location else None))

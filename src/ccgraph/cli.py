@@ -160,6 +160,27 @@ def build_parser() -> argparse.ArgumentParser:
                        help="rows (or triples) returned at most (default: 10000)")
     _store_options(serve)
     serve.set_defaults(run=run_serve)
+
+    push = commands.add_parser(
+        "push",
+        help="load the graph into a remote SPARQL store (Graph Store Protocol)",
+        epilog=EPILOG,
+        description="Load the dataset built from the sources into the store at URL: each "
+        "source's named graph, and their merge in graph:merged, each replaced whole by a "
+        "Graph Store Protocol PUT; then print the triples the store holds per graph. "
+        "Credentials come from CCGRAPH_STORE_USER/CCGRAPH_STORE_PASSWORD or "
+        "CCGRAPH_STORE_TOKEN, the Graph Store endpoint from --gsp or CCGRAPH_STORE_GSP when "
+        "it cannot be told from URL (docs/stores.md).",
+    )
+    push.add_argument("--store", metavar="URL", default=os.environ.get("CCGRAPH_STORE"),
+                      help="the SPARQL query endpoint (default: $CCGRAPH_STORE)")
+    push.add_argument("--gsp", metavar="URL",
+                      help="the Graph Store endpoint (default: $CCGRAPH_STORE_GSP, or told "
+                      "from the query URL for Oxigraph, Virtuoso, Fuseki and GraphDB)")
+    push.add_argument("--replace", action="store_true",
+                      help="replace the ccgraph graphs the store already holds (without it, "
+                      "a store holding them is left alone) and delete those no longer built")
+    push.set_defaults(run=run_push)
     return parser
 
 
@@ -177,9 +198,10 @@ def _store_options(parser: argparse.ArgumentParser, with_kind: bool = True) -> N
     if with_kind:
         parser.add_argument(
             "--store",
-            choices=("embedded", "memory"),
-            default="embedded",
-            help="embedded Oxigraph store (default) or rdflib in memory",
+            metavar="STORE",
+            help="embedded (the Oxigraph store, default), memory (rdflib), or the http(s) URL "
+            "of a SPARQL endpoint holding the graph (see `ccgraph push`); default: "
+            "$CCGRAPH_STORE, else embedded",
         )
     parser.add_argument(
         "--data-dir",
@@ -193,7 +215,7 @@ def _store_options(parser: argparse.ArgumentParser, with_kind: bool = True) -> N
 def _open(args: argparse.Namespace):
     from .store import open_store
 
-    return open_store(getattr(args, "store", "embedded"), args.data_dir)
+    return open_store(getattr(args, "store", None), args.data_dir)
 
 
 def _output(answer, fmt: str | None) -> None:
@@ -384,6 +406,18 @@ def run_serve(args: argparse.Namespace) -> int:
         raise CcgraphError("--timeout and --max-rows must be positive")
     app = create_app(_open(args), timeout=args.timeout, max_rows=args.max_rows)
     uvicorn.run(app, host=args.host, port=args.port)
+    return EXIT_OK
+
+
+def run_push(args: argparse.Namespace) -> int:
+    from .remote import RemoteStore, graph_counts, is_remote
+    from .sources import load_dataset
+
+    if not args.store or not is_remote(args.store):
+        raise CcgraphError("push needs --store URL (or $CCGRAPH_STORE): an http(s) URL")
+    store = RemoteStore(args.store, gsp_url=args.gsp)
+    counts = store.load(load_dataset(), replace=args.replace)
+    print("\n".join(graph_counts(counts)))
     return EXIT_OK
 
 

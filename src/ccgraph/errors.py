@@ -4,7 +4,8 @@
 |---|---|
 | 0 | success; the data conforms |
 | 1 | the data does not conform, or a query failed |
-| 2 | usage or input error: a bad option, file, parameter, date or IRI |
+| 2 | usage or input error: a bad option, file, parameter, date or IRI; a remote store
+  that is unreachable, refuses the credentials or fails |
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ class InputError(CcgraphError):
 
 class UsageError(CcgraphError):
     """A command used the wrong way (unknown option value, missing argument)."""
+
+
+class StoreError(CcgraphError):
+    """A remote store that cannot be reached, refuses the credentials or fails (5xx)."""
 
 
 class QueryError(CcgraphError):

@@ -83,20 +83,28 @@ class SavedQuery:
         counter = count(1)
         return INCLUDE.sub(lambda m: _expand(self, m, next(counter)), source)
 
-    def render(self, bindings: Mapping[str, Identifier]) -> str:
-        """The query with `bindings` (parameter name -> checked term) bound as constants.
+    def render(self, bindings: Mapping[str, Identifier], style: str = "constants") -> str:
+        """The query with `bindings` (parameter name -> checked term) bound.
 
-        Inside the WHERE group that holds the `#+bindings` marker, each bound variable is
-        replaced by its term (as rdflib's initBindings and SPARQL substitution do); where
-        the variable is also used outside that group (projection, GROUP BY, ORDER BY), a
-        `BIND(term AS ?var)` at the marker keeps its value there. Engines then evaluate
-        the pattern from the constants: a leading VALUES block is joined after the
-        pattern instead, which Oxigraph made 100x slower on 35k triples.
+        `style="constants"` (the embedded and memory stores): inside the WHERE group that
+        holds the `#+bindings` marker, each bound variable is replaced by its term (as
+        rdflib's initBindings and SPARQL substitution do); where the variable is also used
+        outside that group (projection, GROUP BY, HAVING), a `BIND(term AS ?var)` at the
+        marker keeps its value there. Engines then evaluate the pattern from the
+        constants: a leading VALUES block is joined after the pattern instead, which
+        Oxigraph made 100x slower on 35k triples.
+
+        `style="values"` (remote endpoints): generated `VALUES ?var { term }` blocks at the
+        marker bind the parameters in the group; inside a sub-select, which
+        SPARQL evaluates before the group's bindings reach it, the terms are put in place
+        of the variables as above.
         """
         by_name = {p.name: p for p in self.params}
         unknown = [name for name in bindings if name not in by_name]
         if unknown:
             raise InputError(_no_such_param(self, unknown[0]))
+        if style not in ("constants", "values"):
+            raise ValueError(f"unknown binding style {style!r}")
         text = self.text()
         if MARKER not in text:
             if bindings:
@@ -105,16 +113,33 @@ class SavedQuery:
         start = text.index(MARKER)
         end = _group_end(text, start)
         head, body, tail = text[:start], text[start + len(MARKER) : end], text[end:]
+        bound = [p for p in self.params if p.name in bindings]
+        terms = [_term(bindings[p.name]) for p in bound]
         binds = []
-        for param in self.params:
-            if param.name not in bindings:
-                continue
-            term = _term(bindings[param.name])
+        for param, term in zip(bound, terms, strict=True):
             variable = re.compile(rf"[?$]{re.escape(param.variable)}\b")
-            body = _substitute(body, variable, term)
-            if variable.search(head) or variable.search(tail):
-                binds.append(f"BIND ({term} AS ?{param.variable})")
+            if style == "values":
+                body = _in_subselects(body, variable, term)
+            else:
+                body = _substitute(body, variable, term)
+                if variable.search(head) or variable.search(tail):
+                    binds.append(f"BIND ({term} AS ?{param.variable})")
+        if style == "values":  # one block per variable: Virtuoso fails on VALUES (?a ?b)
+            binds += [f"VALUES ?{p.variable} {{ {t} }}" for p, t in zip(bound, terms, strict=True)]
         return head + (" ".join(binds) or "# (parameters bound in place)") + body + tail
+
+
+def _in_subselects(body: str, variable: re.Pattern[str], term: str) -> str:
+    """`body` with `term` in place of `variable` inside its sub-selects only."""
+    out, last = [], 0
+    for match in re.finditer(r"#[^\n]*|\bSELECT\b", body, re.I):
+        if match.group(0).startswith("#") or match.start() < last:
+            continue
+        end = _group_end(body, match.start())
+        out += [body[last : match.start()], _substitute(body[match.start() : end], variable, term)]
+        last = end
+    out.append(body[last:])
+    return "".join(out)
 
 
 # Spans where a variable names a column, not a value: a sub-select's projection, GROUP BY.
@@ -281,7 +306,8 @@ def resolve(query: SavedQuery, values: Mapping[str, Any], store: Store) -> dict[
 def run(store: Store, name: str, values: Mapping[str, Any] | None = None) -> Answer:
     """Run saved query `name` with `values`; the Answer's columns are the header's columns."""
     query = get(name)
-    answer = store.select(query.render(resolve(query, values or {}, store)))
+    bindings = resolve(query, values or {}, store)
+    answer = store.select(query.render(bindings, getattr(store, "binding", "constants")))
     if answer.variables != query.columns:
         raise QueryError(f"query {name!r} answered {answer.variables}, not {query.columns}")
     return answer

@@ -285,7 +285,7 @@ class Context:
         async with self._lock:
             if self._store is None:
                 loop = asyncio.get_running_loop()
-                self._store = await loop.run_in_executor(self.workers, open_store, "embedded")
+                self._store = await loop.run_in_executor(self.workers, open_store, None)
         return self._store
 
     def held_graphs(self, current: Store):

@@ -107,6 +107,12 @@ def load_dataset(paths: Iterable[Path] | None = None, *, include_ontology: bool 
     return rebase(dataset, ns.base())
 
 
+def graph_names() -> list[URIRef]:
+    """The names of the graphs `load_dataset()` makes, at the configured base."""
+    stems = [path.stem for path in data_files()] + ["ontology"]
+    return [URIRef(ns.base() + ns.graph_name(stem)[len(ns.DEFAULT_BASE):]) for stem in stems]
+
+
 def _add_graph(dataset: Dataset, name: URIRef, graph: Graph) -> None:
     target = dataset.graph(name)
     for triple in graph:

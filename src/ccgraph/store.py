@@ -376,14 +376,22 @@ def _clean(location: Path, keep: set[str]) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-BACKENDS = ("embedded", "memory")
+BACKENDS = ("embedded", "memory", "an http(s) URL of a SPARQL endpoint")
+STORE_CHOICE_ENV = "CCGRAPH_STORE"
 
 
-def open_store(kind: str = "embedded", location: Path | None = None) -> Store:
+def open_store(kind: str | None = None, location: Path | None = None) -> Store:
+    """The store `kind` names: "embedded" (default), "memory", or the URL of a remote
+    SPARQL endpoint; without a kind, $CCGRAPH_STORE, else embedded."""
+    kind = kind or os.environ.get(STORE_CHOICE_ENV) or "embedded"
     if kind == "embedded":
         return EmbeddedStore(location)
     if kind == "memory":
         return MemoryStore()
+    from .remote import RemoteStore, is_remote
+
+    if is_remote(kind):
+        return RemoteStore(kind)
     raise InputError(f"unknown store {kind!r} (allowed: {', '.join(BACKENDS)})")
 
 

@@ -1,0 +1,353 @@
+"""A triple store reached over HTTP: any SPARQL 1.1 engine (Oxigraph server, Virtuoso,
+Fuseki, GraphDB, QLever...), queried over the SPARQL 1.1 Protocol and loaded over the
+SPARQL 1.1 Graph Store HTTP Protocol. See docs/stores.md.
+
+What ccgraph puts in the store (`RemoteStore.load`): each named graph of the dataset as
+it is (`<base>graph/{source}`, one per source file, each replaced whole by a PUT), and
+one more graph holding their RDF merge, `<base>graph/merged`. Every query is sent with
+that merge as its default graph (`default-graph-uri`) and the source graphs as its named
+graphs (`named-graph-uri`): the dataset of the embedded store, whatever the engine takes
+its own default graph to be (Oxigraph's union repeats a triple two graphs state,
+Virtuoso's default graph is every graph it holds).
+
+Saved-query parameters arrive as checked RDF terms and are sent in a generated VALUES
+block (`binding = "values"`, see ccgraph.queries).
+
+Settings come from the environment, credentials only from there (never from the command
+line, never in a message):
+
+| variable | meaning |
+|---|---|
+| CCGRAPH_STORE_USER, CCGRAPH_STORE_PASSWORD | HTTP Basic credentials |
+| CCGRAPH_STORE_TOKEN | a bearer token (not together with Basic) |
+| CCGRAPH_STORE_GSP | the Graph Store endpoint, when it cannot be told from the query URL |
+| CCGRAPH_STORE_CONNECT_TIMEOUT | seconds to connect (default 5) |
+| CCGRAPH_STORE_READ_TIMEOUT | seconds to wait for an answer (default 60) |
+
+A connection that fails is tried twice more (after 0.5 s, then 1 s); an unreachable
+store, a refused credential (401, 403), a server error (5xx) or a timeout is a StoreError:
+one line, exit code 2.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.term import Identifier
+
+from . import namespaces as ns
+from .errors import InputError, StoreError
+from .store import Answer, GraphSet
+
+RETRY_DELAYS = (0.5, 1.0)
+SPARQL_JSON = "application/sparql-results+json"
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
+PARSERS = {
+    "application/n-triples": "nt",
+    "text/plain": "nt",
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "application/rdf+xml": "xml",
+}
+
+
+def merged_graph() -> URIRef:
+    """The graph holding the RDF merge of the sources: the default graph of every query."""
+    return URIRef(ns.base() + "graph/merged")
+
+
+def is_remote(kind: str) -> bool:
+    return kind.startswith(("http://", "https://"))
+
+
+class RemoteStore:
+    """A SPARQL 1.1 endpoint at `url` (and a Graph Store endpoint for loading)."""
+
+    binding = "values"
+
+    def __init__(self, url: str, *, gsp_url: str | None = None,
+                 environ: Mapping[str, str] = os.environ):
+        self.url = _checked_url(url, "the store URL")
+        gsp = gsp_url or environ.get("CCGRAPH_STORE_GSP")
+        self.gsp_url = _checked_url(gsp, "CCGRAPH_STORE_GSP") if gsp else graph_store_url(url)
+        self._timeout = httpx.Timeout(
+            _seconds(environ, "CCGRAPH_STORE_READ_TIMEOUT", 60.0),
+            connect=_seconds(environ, "CCGRAPH_STORE_CONNECT_TIMEOUT", 5.0),
+        )
+        self._auth, self._headers = _credentials(environ)
+        self._client = httpx.Client(timeout=self._timeout, auth=self._auth,
+                                    headers=self._headers, follow_redirects=False)
+        self._checked = False
+
+    # --- queries --------------------------------------------------------------------
+
+    def select(self, query: str, dataset: GraphSet | None = None) -> Answer:
+        body = self._json(self._query(query, dataset, SPARQL_JSON))
+        if "results" not in body:
+            raise InputError("not a SELECT query")
+        variables = tuple(body["head"].get("vars", ()))
+        rows = tuple(
+            tuple(_term(binding.get(v)) for v in variables)
+            for binding in body["results"]["bindings"]
+        )
+        return Answer(variables, rows)
+
+    def ask(self, query: str, dataset: GraphSet | None = None) -> bool:
+        body = self._json(self._query(query, dataset, SPARQL_JSON))
+        if "boolean" not in body:
+            raise InputError("not an ASK query")
+        return bool(body["boolean"])
+
+    def construct(self, query: str, dataset: GraphSet | None = None) -> Graph:
+        """A CONSTRUCT or DESCRIBE answer, as a graph."""
+        response = self._query(query, dataset, GRAPH_ACCEPT)
+        media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media not in PARSERS:
+            raise InputError(f"not a CONSTRUCT or DESCRIBE query (the store sent {media})")
+        graph = ns.new_graph()
+        try:
+            graph.parse(data=response.content, format=PARSERS[media])
+        except Exception as error:  # rdflib raises several unrelated types
+            raise StoreError(f"{self.url}: the answer broke off or is not {media} "
+                             f"({_reason(error)})") from None
+        return graph
+
+    def _json(self, response: httpx.Response) -> dict[str, Any]:
+        """The SPARQL JSON body; an engine that fails after it began to answer (Oxigraph
+        streams its results) leaves it cut short."""
+        try:
+            body = response.json()
+        except ValueError as error:
+            raise StoreError(f"{self.url}: the answer broke off or is not SPARQL JSON "
+                             f"({_reason(error)})") from None
+        if not isinstance(body, dict):
+            raise StoreError(f"{self.url}: the answer is not SPARQL JSON")
+        return body
+
+    def __len__(self) -> int:
+        answer = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(answer.rows[0][0])  # type: ignore[arg-type]
+
+    def graphs(self) -> list[URIRef]:
+        """The ccgraph graphs the store holds (the sources and the merge)."""
+        prefix = Literal(ns.base() + "graph/")
+        answer = self.select(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+            f"FILTER (STRSTARTS(STR(?g), {prefix.n3()})) }} ORDER BY ?g",
+            GraphSet(),
+        )
+        return [row[0] for row in answer.rows]  # type: ignore[misc]
+
+    def _query(self, query: str, dataset: GraphSet | None, accept: str) -> httpx.Response:
+        if dataset is None:
+            dataset = self._dataset()
+        form = {
+            "query": query,
+            "default-graph-uri": [str(g) for g in dataset.default],
+            "named-graph-uri": [str(g) for g in dataset.named],
+        }
+        return self._send("POST", self.url, data=form, headers={"Accept": accept})
+
+    def _dataset(self) -> GraphSet:
+        from .sources import graph_names
+
+        if not self._checked:
+            merge = merged_graph()
+            query = f"ASK {{ GRAPH {merge.n3()} {{ ?s ?p ?o }} }}"
+            if not self.ask(query, GraphSet(named=(merge,))):
+                raise StoreError(
+                    f"{self.url}: holds no ccgraph graph <{merge}>; load it with "
+                    f"`ccgraph push --store {self.url}`"
+                )
+            self._checked = True
+        return GraphSet((merged_graph(),), tuple(graph_names()))
+
+    # --- loading --------------------------------------------------------------------
+
+    def load(self, dataset: Dataset, *, replace: bool = False) -> dict[URIRef, int]:
+        """Put each named graph of `dataset`, and their merge, into the store, each
+        replacing the graph of that name whole; returns the triples the store then holds
+        per graph. Without `replace`, a store already holding ccgraph graphs is left alone
+        (StoreError); with it, ccgraph graphs the dataset no longer has are deleted."""
+        from .store import merged
+
+        self._graph_store()  # known before anything is sent
+        existing = self.graphs()
+        if existing and not replace:
+            raise StoreError(
+                f"{self.url}: already holds {len(existing)} ccgraph graphs; give --replace "
+                "to replace them"
+            )
+        graphs = {URIRef(str(g.identifier)): g for g in dataset.graphs() if len(g)}
+        graphs.pop(URIRef("urn:x-rdflib:default"), None)
+        graphs[merged_graph()] = merged(dataset)
+        for name, graph in graphs.items():
+            self.put(name, graph)
+        for name in existing:
+            if name not in graphs:
+                self._send("DELETE", self._graph_store(), params={"graph": str(name)})
+        self._checked = False
+        return {name: self.triples_in(name) for name in graphs}
+
+    def put(self, name: URIRef, graph: Graph) -> None:
+        """Replace graph `name` whole with `graph` (Graph Store Protocol PUT)."""
+        body = graph.serialize(format="nt", encoding="utf-8")
+        self._send("PUT", self._graph_store(), params={"graph": str(name)}, content=body,
+                   headers={"Content-Type": "application/n-triples"})
+
+    def _graph_store(self) -> str:
+        if self.gsp_url is None:
+            raise InputError(
+                f"cannot tell the Graph Store endpoint of {self.url}: give --gsp URL "
+                "(or set CCGRAPH_STORE_GSP)"
+            )
+        return self.gsp_url
+
+    def triples_in(self, name: URIRef) -> int:
+        """How many triples graph `name` holds in the store."""
+        answer = self.select(
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {name.n3()} {{ ?s ?p ?o }} }}",
+            GraphSet(named=(name,)),
+        )
+        return int(answer.rows[0][0])  # type: ignore[arg-type]
+
+    # --- HTTP -----------------------------------------------------------------------
+
+    def _send(self, method: str, url: str, **options: Any) -> httpx.Response:
+        for attempt, delay in enumerate((*RETRY_DELAYS, None)):
+            try:
+                response = self._client.request(method, url, **options)
+                break
+            except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+                if delay is None:
+                    raise StoreError(
+                        f"{url}: unreachable after {attempt + 1} attempts ({_reason(error)})"
+                    ) from None
+                time.sleep(delay)
+            except httpx.TimeoutException:
+                raise StoreError(
+                    f"{url}: no answer within {self._timeout.read:g} s "
+                    "(CCGRAPH_STORE_READ_TIMEOUT)"
+                ) from None
+            except httpx.HTTPError as error:
+                raise StoreError(f"{url}: {_reason(error)}") from None
+        status = response.status_code
+        if status < 300:
+            return response
+        detail = _first_line(response.text)
+        if status in (401, 403):
+            raise StoreError(
+                f"{url}: {status} {response.reason_phrase}: the store refused the request "
+                "(credentials from CCGRAPH_STORE_USER/CCGRAPH_STORE_PASSWORD or "
+                "CCGRAPH_STORE_TOKEN)"
+            )
+        if status == 400:
+            raise InputError(f"{url}: the store refused the request (400): {detail}")
+        raise StoreError(f"{url}: {status} {response.reason_phrase}: {detail}")
+
+    def close(self) -> None:
+        self._client.close()
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+_GRAPH_STORES = (  # query path -> Graph Store path, for the layouts engines ship with
+    (re.compile(r"/query"), lambda m: "/store"),  # Oxigraph server
+    (re.compile(r"/sparql/?"), lambda m: "/sparql-graph-crud"),  # Virtuoso
+    (re.compile(r"/([^/]+)/(?:query|sparql)"), lambda m: f"/{m.group(1)}/data"),  # Fuseki
+    (re.compile(r"(/repositories/[^/]+)"), lambda m: f"{m.group(1)}/rdf-graphs/service"),
+)
+
+
+def graph_store_url(query_url: str) -> str | None:
+    """The Graph Store endpoint beside a query endpoint, for the layouts of Oxigraph
+    server, Virtuoso, Fuseki and GraphDB/RDF4J; None when it cannot be told."""
+    parts = urlsplit(query_url)
+    for pattern, path in _GRAPH_STORES:
+        match = pattern.fullmatch(parts.path)
+        if match:
+            return urlunsplit((parts.scheme, parts.netloc, path(match), "", ""))
+    return None
+
+
+def _checked_url(url: str, what: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(f"{what} {url!r} is not an http(s) URL")
+    if parts.username or parts.password:
+        raise InputError(
+            f"{what}: credentials do not go in the URL; set CCGRAPH_STORE_USER and "
+            "CCGRAPH_STORE_PASSWORD, or CCGRAPH_STORE_TOKEN"
+        )
+    return url
+
+
+def _credentials(environ: Mapping[str, str]) -> tuple[httpx.Auth | None, dict[str, str]]:
+    user, password = environ.get("CCGRAPH_STORE_USER"), environ.get("CCGRAPH_STORE_PASSWORD")
+    token = environ.get("CCGRAPH_STORE_TOKEN")
+    if token and (user or password):
+        raise InputError("set CCGRAPH_STORE_TOKEN or CCGRAPH_STORE_USER/PASSWORD, not both")
+    if bool(user) != bool(password):
+        raise InputError("CCGRAPH_STORE_USER and CCGRAPH_STORE_PASSWORD go together")
+    if user and password:
+        return httpx.BasicAuth(user, password), {}
+    return None, ({"Authorization": f"Bearer {token}"} if token else {})
+
+
+def _seconds(environ: Mapping[str, str], name: str, default: float) -> float:
+    raw = environ.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if value <= 0:
+        raise InputError(f"{name}={raw!r} is not a positive number of seconds")
+    return value
+
+
+def _term(value: dict[str, str] | None) -> Identifier | None:
+    """A term of the SPARQL 1.1 Query Results JSON format (and Virtuoso's typed-literal)."""
+    if value is None:
+        return None
+    kind = value["type"]
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if "xml:lang" in value:
+        return Literal(value["value"], lang=value["xml:lang"])
+    datatype = value.get("datatype")
+    if datatype == XSD_BOOLEAN:  # canonical form: Virtuoso writes true as "1"
+        return Literal({"1": "true", "0": "false"}.get(value["value"], value["value"]),
+                       datatype=URIRef(datatype))
+    if datatype and datatype != "http://www.w3.org/2001/XMLSchema#string":
+        return Literal(value["value"], datatype=URIRef(datatype))
+    return Literal(value["value"])
+
+
+def _first_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[0][:200] if lines else "(no message)"
+
+
+def _reason(error: Exception) -> str:
+    return _first_line(str(error)) if str(error) else type(error).__name__
+
+
+def graph_counts(counts: Mapping[URIRef, int]) -> Iterable[str]:
+    """`ccgraph push`'s report: one line per graph, then the sources' total."""
+    for name, count in counts.items():
+        yield f"{count:>8}  {name}"
+    sources = {name: count for name, count in counts.items() if name != merged_graph()}
+    yield (f"{sum(sources.values()):>8}  triples in {len(sources)} source graphs; "
+           f"their merge holds {counts.get(merged_graph(), 0)}")

@@ -64,3 +64,33 @@ def remote_stores(engines, dataset):
 def all_stores(stores, remote_stores):
     """Every backend: memory, embedded and the remote engines."""
     return {**stores, **remote_stores}
+
+
+@pytest.fixture(scope="session")
+def live_server(stores):
+    """`ccgraph serve` for real: the app over the embedded store, served by uvicorn in a
+    thread on a free port of 127.0.0.1; its base URL."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from ccgraph.server import create_app
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    config = uvicorn.Config(create_app(stores["embedded"]), log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    server.should_exit = True
+    thread.join(timeout=30)
+    sock.close()

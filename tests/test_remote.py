@@ -18,7 +18,7 @@ from ccgraph import namespaces as ns
 from ccgraph.errors import InputError, StoreError
 from ccgraph.remote import RemoteStore, graph_store_url, merged_graph
 from ccgraph.store import GraphSet, merged
-from engines import start
+from engines import REMOTE_BACKENDS, start
 
 TURIN = ns.ID["city/it/turin"]
 
@@ -201,3 +201,31 @@ def test_push_without_a_graph_store_url_says_how_to_give_one():
     result = ccgraph_cli("push", "--store", "http://127.0.0.1:1/")
     assert result.returncode == 2
     assert "--gsp" in result.stderr
+
+
+# --- credentials, on Virtuoso (Oxigraph server has no authentication) ---------------------
+
+if "virtuoso" in REMOTE_BACKENDS:
+
+    @pytest.mark.parametrize("password", ["wrong-passw0rd", None])
+    def test_refused_credentials_are_one_line_and_never_shown(engines, remote_stores, password):
+        engine = engines["virtuoso"]
+        env = {"CCGRAPH_STORE_USER": engine.env["CCGRAPH_STORE_USER"],
+               "CCGRAPH_STORE_PASSWORD": password} if password else {}
+        clean = {k: v for k, v in os.environ.items() if not k.startswith("CCGRAPH_STORE_")}
+        result = subprocess.run(
+            [sys.executable, "-m", "ccgraph.cli", "query", "run", "seats", "--store",
+             engine.query_url], capture_output=True, text=True, env={**clean, **env},
+            timeout=120)
+        assert result.returncode == 2
+        assert result.stderr.startswith(f"ccgraph: error: {engine.query_url}: 401 ")
+        assert result.stderr.count("\n") == 1
+        if password:
+            assert password not in result.stderr
+
+    def test_basic_credentials_from_the_environment_are_accepted(engines, remote_stores):
+        engine = engines["virtuoso"]
+        result = ccgraph_cli("query", "run", "seats", "--format", "csv", "--store",
+                             engine.query_url, env=engine.env)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == ccgraph_cli("query", "run", "seats", "--format", "csv").stdout

@@ -263,7 +263,7 @@ def test_a_hostile_literal_bound_past_the_checks_matches_nothing(all_stores, bac
         rendered = query.render({"network": SAMPLE["network"], "country": Literal(text)},
                                 store.binding)
         assert store.select(rendered).rows == ()
-        echo = store.select("SELECT ?x WHERE { " + queries._values(["x"], [[Literal(text)]])
+        echo = store.select("SELECT ?x WHERE { " + queries.values_block(["x"], [[Literal(text)]])
                             + " }")
         assert echo.rows == ((Literal(text),),)
     assert snapshot(store) == before

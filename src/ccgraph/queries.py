@@ -268,7 +268,7 @@ def _term(term: Identifier) -> str:
     raise InputError(f"not a bindable RDF term: {str(term)[:60]!r}")
 
 
-def _values(variables: Sequence[str], rows: Sequence[Sequence[Identifier]]) -> str:
+def values_block(variables: Sequence[str], rows: Sequence[Sequence[Identifier]]) -> str:
     if not variables:
         return ""
     body = " ".join("(" + " ".join(_term(t) for t in row) + ")" for row in rows)
@@ -360,7 +360,7 @@ def _resolve_value(query: SavedQuery, param: Param, raw: str, store: Store) -> I
     if param.type == "country":
         code = raw.upper()
         found = re.fullmatch(r"[A-Z]{2}", code) and store.ask(
-            PREFIXES + "ASK { " + _values(["code"], [[Literal(code)]])
+            PREFIXES + "ASK { " + values_block(["code"], [[Literal(code)]])
             + " ?country a ccn:Country ; ccn:isoCode ?code }")
         if not found:
             raise bad(f"is not {_FORMS['country']}")
@@ -371,7 +371,7 @@ def _resolve_value(query: SavedQuery, param: Param, raw: str, store: Store) -> I
     if hits:
         listed = ", ".join(f"{label or '?'} <{iri}>" for iri, label in hits)
         raise bad(f"is ambiguous: {listed}; give the IRI or the slug path")
-    allowed = "" if param.type == "member" else f"; allowed: {', '.join(_known(store, param))}"
+    allowed = "" if param.type == "member" else f"; allowed: {', '.join(known(store, param))}"
     raise bad(f"matches no {param.type} ({_FORMS[param.type]}{allowed})")
 
 
@@ -387,21 +387,21 @@ def _lookup(store: Store, kind: str, raw: str) -> list[tuple[URIRef, str]]:
                        for segment in segments]
     label = f'OPTIONAL {{ ?x {primary} ?label FILTER (LANG(?label) = "en") }}'
     hits = store.select(PREFIXES + f"""SELECT DISTINCT ?x ?label WHERE {{
-      {_values(["x"], [[c] for c in candidates])}
+      {values_block(["x"], [[c] for c in candidates])}
       ?x a ?class . VALUES ?class {{ {classes} }} {label}
     }} ORDER BY STR(?x)""").rows if candidates else ()
     for predicate, english in ((primary, '&& LANG(?name_) = "en"'), (other, "")):
         if hits:
             break
         hits = store.select(PREFIXES + f"""SELECT DISTINCT ?x ?label WHERE {{
-          {_values(["name"], [[Literal(raw.lower())]])}
+          {values_block(["name"], [[Literal(raw.lower())]])}
           ?x a ?class ; {predicate} ?name_ . VALUES ?class {{ {classes} }}
           FILTER (LCASE(STR(?name_)) = ?name {english}) {label}
         }} ORDER BY STR(?x)""").rows
     return [(row[0], str(row[1] or "")) for row in hits]  # type: ignore[misc]
 
 
-def _known(store: Store, param: Param) -> list[str]:
+def known(store: Store, param: Param) -> list[str]:
     """What a network or field parameter accepts: network slugs, fields' English labels."""
     classes, primary, _, _ = _LOOKUP[param.type]
     rows = store.select(PREFIXES + f"""SELECT ?x ?label WHERE {{ ?x a {classes}
@@ -416,4 +416,4 @@ def _no_such_param(query: SavedQuery, name: str) -> str:
     return f"query {query.name!r} has no parameter {name!r} (parameters: {known})"
 
 
-__all__ = ["Param", "SavedQuery", "catalogue", "get", "resolve", "run"]
+__all__ = ["Param", "SavedQuery", "catalogue", "get", "known", "resolve", "run", "values_block"]

@@ -1,14 +1,213 @@
-"""The saved queries as a REST API (`/queries`, `/queries/{name}`) and its OpenAPI 3 document."""
+"""The saved queries as a REST API (`/queries`, `/queries/{name}`) and its OpenAPI 3 document.
+
+- GET `/queries`: the catalogue: JSON (default: name, summary, description, tags, params,
+  columns and the URL of each query) or, for Accept text/html or `format=html`, an index
+  with a form per query.
+- GET `/queries/{name}?param=value&...` runs saved query `name` with `ccgraph.queries.run`
+  (each value resolved into a checked RDF term, never pasted into the query). The format is
+  chosen by an extension (`/queries/members-at.csv`), else by `format=json|srj|csv|html`, else
+  by the Accept header (`openapi.FORMATS`; application/json when it leaves the choice open):
+  - `application/json`: a list of objects, one per row, the header's columns as keys, typed
+    values: numbers as numbers, booleans as booleans, dates as ISO strings (a year or
+    year-month as written: no day is invented), IRIs and text as strings, unbound as null;
+  - `application/sparql-results+json`: the SPARQL 1.1 Query Results JSON format;
+  - `text/csv`: the SPARQL 1.1 CSV format, as `ccgraph query run --format csv` writes it;
+  - `text/html`: a table.
+  Unknown query: 404. Unknown, repeated or missing required parameter, bad value or format:
+  400 with the library's one-line message. Other methods than GET/HEAD: 405. No acceptable
+  format: 406. Timeout: 503. More than `max_rows` rows: cut, with `X-Result-Truncated: true`.
+- GET `/openapi.json` and `/openapi.yaml`: the OpenAPI 3.1 document (`ccgraph.openapi`).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import json
+import math
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from starlette.routing import BaseRoute
+import yaml
+from rdflib import URIRef
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from . import openapi, pages, queries
+from .errors import InputError
+from .guard import Refused
+from .openapi import APPLICATION_JSON, FORMATS, HTML, SPARQL_JSON
+from .results import plain, python_value, to_csv, to_json
+from .server import CSV, TRUNCATED, negotiate, refusals
+from .store import Answer
 
 if TYPE_CHECKING:
     from .server import Context
+    from .store import Store
+
+LINKED_TYPES = ("network", "field")  # param types whose known values the store lists
+
+
+# --- rendering ----------------------------------------------------------------------------
+
+
+def _json_value(term: Any) -> Any:
+    value = python_value(term)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal | float):
+        return float(value) if math.isfinite(value) else str(value)
+    return value
+
+
+def to_records(answer: Answer) -> str:
+    """The `application/json` answer: a list of objects with typed values."""
+    records = [{v: _json_value(t) for v, t in zip(answer.variables, row, strict=True)}
+               for row in answer.rows]
+    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+
+
+def _cell(term: Any) -> tuple[str, str | None]:
+    """A cell's text, and where it links (a local path for the graph's resources, an
+    http(s) IRI as is; nothing for other IRIs)."""
+    text = plain(term)
+    href = pages.local(term) if isinstance(term, URIRef) else ""
+    return text, href if href.startswith(("/", "http://", "https://")) else None
+
+
+def to_html(query: queries.SavedQuery, answer: Answer, values: Mapping[str, str], *,
+            links: Mapping[str, str], index: str = "", truncated: bool = False) -> str:
+    """The `text/html` answer: the query's summary, the values given, and a table; `links`:
+    the same answer in the other formats (format -> URL), `index`: the catalogue's URL."""
+    rows = [[_cell(t) for t in row] for row in answer.rows]
+    alternates = [{"href": href, "media": FORMATS[fmt], "name": fmt}
+                  for fmt, href in links.items() if FORMATS[fmt] != HTML]
+    return pages.ENV.get_template("queries-result.html").render(
+        title=query.name, alternates=alternates, saved=query, columns=answer.variables,
+        rows=rows, values=values, index=index, truncated=truncated)
+
+
+RENDER = {APPLICATION_JSON: to_records, SPARQL_JSON: to_json, CSV: to_csv}
+
+
+# --- the catalogue --------------------------------------------------------------------------
+
+
+def describe(query: queries.SavedQuery, url: str) -> dict[str, Any]:
+    """A saved query as the catalogue lists it."""
+    params = [{"name": p.name, "type": p.type, "required": p.required and p.default is None,
+               "default": p.default, "allowed": list(p.allowed) if p.allowed else None,
+               "description": p.description} for p in query.params]
+    return {"name": query.name, "summary": query.summary, "description": query.description,
+            "tags": list(query.tags), "params": params, "columns": list(query.columns),
+            "url": url}
+
+
+def known_values(store: Store) -> dict[str, list[str]]:
+    """Per linked parameter type: the values the store knows (network slugs, field labels)."""
+    examples = {p.type: p for q in queries.catalogue().values() for p in q.params
+                if p.type in LINKED_TYPES}
+    return {kind: queries.known(store, param) for kind, param in examples.items()}
+
+
+# --- requests ------------------------------------------------------------------------------
+
+
+def _split(name: str) -> tuple[str, str | None]:
+    """`members-at.csv` -> (`members-at`, `csv`); a name without a known extension as is."""
+    stem, dot, extension = name.rpartition(".")
+    return (stem, extension) if dot and extension in FORMATS else (name, None)
+
+
+def _request_values(request: Request) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for key, value in request.query_params.multi_items():
+        if key in values:
+            raise Refused(400, f"give parameter {key!r} once")
+        values[key] = value
+    return values
+
+
+def _media(query: queries.SavedQuery, values: dict[str, str], extension: str | None,
+           accept: str | None) -> str:
+    """The answer's media type; takes the `format` switch out of `values`."""
+    declared = any(p.name == "format" for p in query.params)
+    chosen = None if declared else values.pop("format", None)
+    if chosen is not None and chosen not in FORMATS:
+        raise Refused(400, f"format {chosen!r} is not one of {', '.join(FORMATS)}")
+    if chosen and extension and chosen != extension:
+        raise Refused(400, f"the extension asks for {extension}, format= for {chosen}")
+    chosen = extension or chosen
+    return FORMATS[chosen] if chosen else negotiate(accept, tuple(FORMATS.values()))
 
 
 def routes(context: Context) -> list[BaseRoute]:
-    return []
+    known: dict[str, list[str]] = {}
+
+    async def known_now() -> dict[str, list[str]]:
+        if not known:
+            known.update(await context.in_thread(known_values, await context.store()))
+        return known
+
+    async def catalogue(request: Request) -> Response:
+        chosen = request.query_params.get("format")
+        if chosen not in (None, "json", "html"):
+            raise Refused(400, f"format {chosen!r} is not one of json, html")
+        media = FORMATS[chosen] if chosen else negotiate(request.headers.get("accept"),
+                                                         (APPLICATION_JSON, HTML))
+        saved = sorted(queries.catalogue().items())
+        if media == HTML:
+            openapi_url = str(request.url_for("openapi-json"))
+            page = pages.ENV.get_template("queries.html").render(
+                title="Saved queries", queries=[query for _, query in saved],
+                known=await known_now(), formats=list(FORMATS), openapi=openapi_url,
+                url=lambda n: request.url_for("saved-query", name=n), alternates=[
+                    {"href": str(request.url_for("queries").include_query_params(format="json")),
+                     "media": APPLICATION_JSON, "name": "JSON"},
+                    {"href": openapi_url, "media": APPLICATION_JSON, "name": "OpenAPI"}])
+            return HTMLResponse(page)
+        return JSONResponse({
+            "queries": [describe(q, str(request.url_for("saved-query", name=n)))
+                        for n, q in saved],
+            "openapi": str(request.url_for("openapi-json")),
+        })
+
+    async def answer(request: Request) -> Response:
+        name, extension = _split(request.path_params["name"])
+        try:
+            query = queries.get(name)
+        except InputError as error:
+            raise Refused(404, str(error)) from None
+        values = _request_values(request)
+        media = _media(query, values, extension, request.headers.get("accept"))
+        result = await context.in_thread(queries.run, await context.store(), name, values)
+        headers = {}
+        if len(result.rows) > context.max_rows:
+            result = Answer(result.variables, result.rows[: context.max_rows])
+            headers[TRUNCATED] = "true"
+        if media == HTML:
+            links = {fmt: str(request.url_for("saved-query", name=f"{name}.{fmt}")
+                              .include_query_params(**values)) for fmt in FORMATS}
+            body = to_html(query, result, values, links=links, truncated=bool(headers),
+                           index=str(request.url_for("queries")))
+        else:
+            body = RENDER[media](result)
+        return Response(body, media_type=media, headers=headers)
+
+    async def document() -> dict[str, Any]:
+        return openapi.document(queries.catalogue(), await known_now())
+
+    async def openapi_json(request: Request) -> Response:
+        return JSONResponse(await document())
+
+    async def openapi_yaml(request: Request) -> Response:
+        text = yaml.safe_dump(await document(), sort_keys=False, allow_unicode=True)
+        return Response(text, media_type="application/yaml")
+
+    return [
+        Route("/queries", refusals(catalogue), methods=["GET"], name="queries"),
+        Route("/queries/{name}", refusals(answer), methods=["GET"], name="saved-query"),
+        Route("/openapi.json", refusals(openapi_json), methods=["GET"], name="openapi-json"),
+        Route("/openapi.yaml", refusals(openapi_yaml), methods=["GET"], name="openapi-yaml"),
+    ]

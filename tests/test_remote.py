@@ -107,6 +107,14 @@ def test_ask_construct_and_len(oxigraph, dataset):
     assert len(store) == len(merged(dataset))
 
 
+def test_a_query_naming_its_own_graphs_is_answered_from_them(oxigraph, dataset):
+    assert ccgraph_cli("push", "--store", oxigraph.query_url, "--replace").returncode == 0
+    seed = ns.graph_name("seed-000")
+    query = f"SELECT (COUNT(*) AS ?n) FROM {seed.n3()} WHERE {{ ?s ?p ?o }}"
+    answer = RemoteStore(oxigraph.query_url).select(query)
+    assert int(answer.rows[0][0]) == len(dataset.graph(seed))
+
+
 def test_a_store_never_pushed_to_says_so(tmp_path):
     with start("oxigraph", tmp_path) as empty:
         result = ccgraph_cli("query", "run", "seats", "--store", empty.query_url)

@@ -47,6 +47,7 @@ from .errors import InputError, StoreError
 from .store import Answer, GraphSet
 
 RETRY_DELAYS = (0.5, 1.0)
+ENGINE_DATASET = GraphSet()  # sent as no dataset at all: the engine's own (or the FROMs)
 SPARQL_JSON = "application/sparql-results+json"
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
@@ -142,13 +143,13 @@ class RemoteStore:
         answer = self.select(
             "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
             f"FILTER (STRSTARTS(STR(?g), {prefix.n3()})) }} ORDER BY ?g",
-            GraphSet(),
+            ENGINE_DATASET,
         )
         return [row[0] for row in answer.rows]  # type: ignore[misc]
 
     def _query(self, query: str, dataset: GraphSet | None, accept: str) -> httpx.Response:
-        if dataset is None:
-            dataset = self._dataset()
+        if dataset is None:  # ccgraph's dataset, unless the query names its own
+            dataset = ENGINE_DATASET if _names_dataset(query) else self._dataset()
         form = {
             "query": query,
             "default-graph-uri": [str(g) for g in dataset.default],
@@ -276,6 +277,19 @@ def graph_store_url(query_url: str) -> str | None:
         if match:
             return urlunsplit((parts.scheme, parts.netloc, path(match), "", ""))
     return None
+
+
+def _names_dataset(query: str) -> bool:
+    """Whether the query has FROM / FROM NAMED clauses (which a protocol dataset would
+    override: the engine then draws those graphs from its store, as Oxigraph does)."""
+    if not re.search(r"\bFROM\b", query, re.I):
+        return False
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        return bool(prepareQuery(query).algebra.get("datasetClause"))
+    except Exception:
+        return False  # malformed: the engine will say so
 
 
 def _checked_url(url: str, what: str) -> str:

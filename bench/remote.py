@@ -15,23 +15,12 @@ environment as for ccgraph itself). For an Oxigraph server:
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from queries import PARAMS  # noqa: E402  (bench/queries.py: the same parameters)
-
-
-def median_time(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+from queries import PARAMS, median_time  # noqa: E402  (bench/queries.py: the same parameters)
 
 
 def main() -> None:

@@ -237,3 +237,36 @@ if "virtuoso" in REMOTE_BACKENDS:
                              engine.query_url, env=engine.env)
         assert result.returncode == 0, result.stderr
         assert result.stdout == ccgraph_cli("query", "run", "seats", "--format", "csv").stdout
+
+
+def test_a_bearer_token_is_sent_and_never_shown():
+    """Neither engine here takes bearer tokens, so a plain HTTP server on 127.0.0.1 stands
+    in for a store behind a token-checking proxy: it records the header and refuses."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen: list[str | None] = []
+
+    class Refusing(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server's naming)
+            seen.append(self.headers.get("Authorization"))
+            self.send_response(403)
+            self.end_headers()
+            self.wfile.write(b"token not accepted\n")
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Refusing)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/query"
+        token = "tok-3f9a-secret"
+        with pytest.raises(StoreError) as caught:
+            RemoteStore(url, environ={"CCGRAPH_STORE_TOKEN": token}).select("ASK {}")
+    finally:
+        server.shutdown()
+    assert seen == [f"Bearer {token}"]
+    assert str(caught.value).startswith(f"{url}: 403 Forbidden: the store refused the request")
+    assert token not in str(caught.value)

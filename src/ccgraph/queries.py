@@ -307,7 +307,7 @@ def run(store: Store, name: str, values: Mapping[str, Any] | None = None) -> Ans
     """Run saved query `name` with `values`; the Answer's columns are the header's columns."""
     query = get(name)
     bindings = resolve(query, values or {}, store)
-    answer = store.select(query.render(bindings, getattr(store, "binding", "constants")))
+    answer = store.select(query.render(bindings, store.binding))
     if answer.variables != query.columns:
         raise QueryError(f"query {name!r} answered {answer.variables}, not {query.columns}")
     return answer

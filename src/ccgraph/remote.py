@@ -86,7 +86,7 @@ class RemoteStore:
         self._auth, self._headers = _credentials(environ)
         self._client = httpx.Client(timeout=self._timeout, auth=self._auth,
                                     headers=self._headers, follow_redirects=False)
-        self._checked = False
+        self._graphs: GraphSet | None = None
 
     # --- queries --------------------------------------------------------------------
 
@@ -158,9 +158,11 @@ class RemoteStore:
         return self._send("POST", self.url, data=form, headers={"Accept": accept})
 
     def _dataset(self) -> GraphSet:
-        from .sources import graph_names
+        """The merge as default graph, the sources as named graphs; worked out (and the
+        store checked to hold the merge) on first use, then kept until the next load."""
+        if self._graphs is None:
+            from .sources import graph_names
 
-        if not self._checked:
             merge = merged_graph()
             query = f"ASK {{ GRAPH {merge.n3()} {{ ?s ?p ?o }} }}"
             if not self.ask(query, GraphSet(named=(merge,))):
@@ -168,8 +170,8 @@ class RemoteStore:
                     f"{self.url}: holds no ccgraph graph <{merge}>; load it with "
                     f"`ccgraph push --store {self.url}`"
                 )
-            self._checked = True
-        return GraphSet((merged_graph(),), tuple(graph_names()))
+            self._graphs = GraphSet((merge,), tuple(graph_names()))
+        return self._graphs
 
     # --- loading --------------------------------------------------------------------
 
@@ -195,7 +197,7 @@ class RemoteStore:
         for name in existing:
             if name not in graphs:
                 self._send("DELETE", self._graph_store(), params={"graph": str(name)})
-        self._checked = False
+        self._graphs = None
         return {name: self.triples_in(name) for name in graphs}
 
     def put(self, name: URIRef, graph: Graph) -> None:

@@ -21,6 +21,15 @@ def private_store(tmp_path_factory):
         yield location
 
 
+@pytest.fixture
+def project(tmp_path):
+    """A private copy of the project's sources (tests/projects.py), for tests that change
+    them; point ccgraph at it with CCGRAPH_HOME."""
+    from projects import copy_sources
+
+    return copy_sources(tmp_path)
+
+
 @pytest.fixture(scope="session")
 def dataset() -> Dataset:
     return load_dataset()
@@ -70,27 +79,33 @@ def all_stores(stores, remote_stores):
 def live_server(stores):
     """`ccgraph serve` for real: the app over the embedded store, served by uvicorn in a
     thread on a free port of 127.0.0.1; its base URL."""
-    import socket
+    from ccgraph.server import create_app
+
+    with serving(create_app(stores["embedded"])) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serving(app, host: str = "127.0.0.1"):
+    """`app` served as `ccgraph serve` serves it (uvicorn, h11, ccgraph's limits) in a
+    thread on a free port of `host`; its base URL. Stopped (workers too) on leaving."""
     import threading
     import time
 
-    import uvicorn
+    from ccgraph.server import listen, server
 
-    from ccgraph.server import create_app
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(create_app(stores["embedded"]), log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    sock = listen(host, 0)
+    running = server(app)
+    thread = threading.Thread(target=running.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
-    while not server.started:
+    while not running.started:
         if time.monotonic() > deadline or not thread.is_alive():
             pytest.fail("uvicorn did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server.should_exit = True
-    thread.join(timeout=30)
-    sock.close()
+    try:
+        yield f"http://{host}:{sock.getsockname()[1]}"
+    finally:
+        running.should_exit = True
+        thread.join(timeout=30)
+        sock.close()

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from .errors import InputError
 from .results import typed_rows
 from .store import Store, open_store
 
@@ -30,7 +31,13 @@ class Handle:
         return list(typed_rows(queries.run(self.store, name, values)))
 
     def sparql(self, text: str) -> list[NamedTuple]:
-        """Run a read-only SELECT query (the default graph is the union of the sources)."""
+        """Run a read-only SELECT query (the default graph is the union of the sources).
+        Checked as the endpoint checks it (`ccgraph.guard`): SERVICE, LOAD, updates and
+        FROM naming a graph the store does not hold are refused."""
+        from .guard import analyse, held_graphs
+
+        if analyse(text, held_graphs(self.store)) != "SelectQuery":
+            raise InputError("sparql() answers SELECT queries; use the store for others")
         return list(typed_rows(self.store.select(text)))
 
 

@@ -127,7 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="*",
         type=Path,
         metavar="PATH",
-        help="data files or folders to validate instead of the shipped data/",
+        help="data files (.ttl .nt .nq .trig .jsonld .json .rdf .owl .xml, or a known .csv "
+        "table; an export of ccgraph validates) or folders (their .ttl and tables) to "
+        "validate instead of the shipped data/",
     )
     validate.add_argument(
         "--inference",
@@ -148,9 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve a read-only SPARQL 1.1 Protocol endpoint at /sparql",
         epilog=EPILOG,
         description="Serve the store at http://HOST:PORT/sparql (GET or POST; results by "
-        "content negotiation). Read-only; SERVICE, LOAD and remote FROM are refused. A query "
-        "running longer than --timeout gets 503; a result longer than --max-rows is cut and "
-        "flagged with the header X-Result-Truncated: true.",
+        "content negotiation). Read-only; SERVICE, LOAD and remote FROM are refused. Queries "
+        "run in worker processes: one running longer than --timeout, or using more than "
+        "--max-memory, is stopped and gets 503; a result longer than --max-rows is cut and "
+        "flagged with the header X-Result-Truncated: true. See docs/security.md.",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
@@ -158,6 +161,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help="seconds a query may run (default: 10)")
     serve.add_argument("--max-rows", type=int, default=10000, metavar="N",
                        help="rows (or triples) returned at most (default: 10000)")
+    serve.add_argument("--workers", type=int, default=4, metavar="N",
+                       help="worker processes answering queries (default: 4)")
+    serve.add_argument("--per-client", type=int, metavar="N",
+                       help="queries one client address may run at once (default: half the "
+                       "workers); the others wait their turn")
+    serve.add_argument("--max-memory", type=int, default=320, metavar="MB",
+                       help="memory a worker may use before its query is stopped (default: "
+                       "320; Linux)")
     _store_options(serve)
     serve.set_defaults(run=run_serve)
 
@@ -228,9 +239,15 @@ def run_build(args: argparse.Namespace) -> int:
     from .store import EmbeddedStore, build
     from .summary import summarize
 
-    path = build(args.data_dir, force=args.force)
-    print(summarize(EmbeddedStore(args.data_dir)).text())
-    print(f"store: {path}")
+    build(args.data_dir, force=args.force)
+    # the store the pointer names now: this build's, or a newer one if another build
+    # finished meanwhile (this one's may then be gone)
+    store = EmbeddedStore(args.data_dir, auto_build=False)
+    try:
+        print(summarize(store).text())
+    finally:
+        store.close()
+    print(f"store: {store.path}")
     return EXIT_OK
 
 
@@ -285,7 +302,7 @@ def run_query_run(args: argparse.Namespace) -> int:
 
 
 def run_sparql(args: argparse.Namespace) -> int:
-    from .guard import analyse
+    from .guard import analyse, held_graphs
 
     text = args.query
     path = Path(text)
@@ -294,12 +311,7 @@ def run_sparql(args: argparse.Namespace) -> int:
             raise InputError(f"{path}: no such file")
         text = path.read_text(encoding="utf-8")
     store = _open(args)
-
-    def held_graphs() -> set:
-        rows = store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows
-        return {row[0] for row in rows}
-
-    form = analyse(text, held_graphs)  # refuses updates, SERVICE, LOAD and remote FROM
+    form = analyse(text, held_graphs(store))  # refuses updates, SERVICE, LOAD, remote FROM
     if form == "AskQuery":
         print("true" if store.ask(text) else "false")
     elif form in ("ConstructQuery", "DescribeQuery"):
@@ -346,6 +358,8 @@ def run_showcase(args: argparse.Namespace) -> int:
 
 
 def _data_paths(paths: Sequence[Path]) -> list[Path]:
+    """The files to read: each file given, and the data files of each folder given; a file
+    named twice is read once."""
     from .sources import data_files
 
     files: list[Path] = []
@@ -356,14 +370,28 @@ def _data_paths(paths: Sequence[Path]) -> list[Path]:
             files.append(path)
         else:
             raise InputError(f"{path}: no such file or folder")
-    return files
+    unique: dict[Path, Path] = {}
+    for file in files:
+        unique.setdefault(file.resolve(), file)
+    return list(unique.values())
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    from .sources import load_dataset
+    """Validate the shipped data, or the given files: each read whole (a quad format's named
+    graphs included) with the ontology and the derived attestations added as for the shipped
+    data. Files that together hold no triple are an input error: nothing was validated."""
+    from .sources import completed, load_dataset, load_files
     from .validation import validate
 
-    dataset = load_dataset(_data_paths(args.paths) if args.paths else None)
+    if args.paths:
+        files = _data_paths(args.paths)
+        given = load_files(files)
+        if next(iter(given.quads((None, None, None, None))), None) is None:
+            names = ", ".join(str(path) for path in files)
+            raise InputError(f"{names}: nothing to validate (no triples)")
+        dataset = completed(given)
+    else:
+        dataset = load_dataset()
     report = validate(dataset, inference=args.inference)
     if args.format == "turtle":
         sys.stdout.write(report.graph.serialize(format="turtle"))
@@ -398,14 +426,25 @@ def report_json(report) -> dict:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    from .server import create_app, listen, server
 
-    from .server import create_app
-
-    if args.timeout <= 0 or args.max_rows <= 0:
-        raise CcgraphError("--timeout and --max-rows must be positive")
-    app = create_app(_open(args), timeout=args.timeout, max_rows=args.max_rows)
-    uvicorn.run(app, host=args.host, port=args.port)
+    numbers = {"--timeout": args.timeout, "--max-rows": args.max_rows,
+               "--workers": args.workers, "--max-memory": args.max_memory,
+               "--per-client": 1 if args.per_client is None else args.per_client}
+    for option, value in numbers.items():
+        if value <= 0:
+            raise CcgraphError(f"{option} must be positive, got {value:g}")
+    sock = listen(args.host, args.port)  # a busy port is a usage error, before anything else
+    store = _open(args)
+    app = create_app(store, timeout=args.timeout, max_rows=args.max_rows,
+                     workers=args.workers, per_client=args.per_client,
+                     max_memory=args.max_memory * 2**20)
+    close = getattr(store, "close", None)
+    if close is not None:  # the workers open their own handles; this one would pin the store
+        close()
+    print(f"ccgraph: serving on http://{args.host}:{args.port}/ (Ctrl-C to stop)",
+          file=sys.stderr)
+    server(app).run(sockets=[sock])
     return EXIT_OK
 
 

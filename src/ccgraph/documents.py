@@ -136,6 +136,11 @@ def store_dataset(store: Store) -> Dataset:
     return dataset
 
 
+def dump_of(store: Store, fmt: str) -> bytes:
+    """The whole dataset the store holds, serialized as `fmt` (`ccgraph.export` names)."""
+    return export.serialize(store_dataset(store), fmt)
+
+
 @lru_cache(maxsize=1)
 def ontology_graph() -> Graph:
     return load_ontology()
@@ -289,37 +294,35 @@ def with_pages(handler):
 
 
 def routes(context: Context) -> list[BaseRoute]:
-    dumps: dict[str, bytes] = {}
+    dumps: dict[tuple[str, str], bytes] = {}  # (store generation, media): the dump
 
-    async def existing(path: str) -> tuple[Store, URIRef]:
+    async def existing(request: Request, path: str) -> URIRef:
         iri = resource_iri(path)
-        store = await context.store()
-        if not await context.in_thread(known, store, iri):
+        if not await context.call(request, known, iri):
             raise Refused(404, f"no resource {iri} in the graph")
-        return store, iri
+        return iri
 
     async def resource(request: Request) -> Response:
         path = tail(request, "/id/")
-        await existing(path)
+        await existing(request, path)
         return RedirectResponse("/doc/" + path, status_code=303)
 
     async def document(request: Request) -> Response:
         path, media = split_extension(tail(request, "/doc/"), DOC_TYPES)
-        store, iri = await existing(path)
+        iri = await existing(request, path)
         media, headers = choose(request, DOC_TYPES, media)
         if media == HTML:
-            body = await context.in_thread(pages.resource, store, iri, date_at(request))
+            body = await context.call(request, pages.resource, iri, date_at(request))
             return HTMLResponse(body, headers=headers)
         headers = {**headers, **OPEN, "Content-Location": f"/doc/{path}.{SUFFIXES[media]}"}
-        graph = await context.in_thread(describe, store, iri)
+        graph = await context.call(request, describe, iri)
         return Response(serialize(graph, media), media_type=media, headers=headers)
 
     async def home(request: Request) -> Response:
         query = request.query_params.get("q", "").strip()
         if len(query) > MAX_VALUE:
             raise Refused(400, f"the search is longer than {MAX_VALUE} characters")
-        store = await context.store()
-        return HTMLResponse(await context.in_thread(pages.home, store, query))
+        return HTMLResponse(await context.call(request, pages.home, query))
 
     async def ontology(request: Request) -> Response:
         ext = request.path_params.get("ext")
@@ -338,20 +341,20 @@ def routes(context: Context) -> list[BaseRoute]:
     async def void_document(request: Request) -> Response:
         ext = request.path_params.get("ext")
         media, headers = choose(request, VOID_TYPES, by_extension(ext, VOID_TYPES))
-        store = await context.store()
         root = str(request.base_url)
-        graph = await context.in_thread(void, store, root if root.endswith("/") else root + "/")
+        graph = await context.call(request, void, root if root.endswith("/") else root + "/")
         return Response(serialize(graph, media), media_type=media, headers={**headers, **OPEN})
 
     async def dump(request: Request) -> Response:
         media = by_extension(request.path_params["ext"], DUMP_TYPES)
         assert media is not None
-        if media not in dumps:
-            store = await context.store()
-            dataset = await context.in_thread(store_dataset, store)
-            fmt = EXPORT_NAMES[media]
-            dumps[media] = await context.in_thread(export.serialize, dataset, fmt)
-        return Response(dumps[media], media_type=media, headers=OPEN)
+        key = (context.generation(), media)
+        if key not in dumps:
+            body = await context.call(request, dump_of, EXPORT_NAMES[media])
+            for old in [k for k in dumps if k[0] != key[0]]:
+                del dumps[old]
+            dumps[key] = body
+        return Response(dumps[key], media_type=media, headers=OPEN)
 
     return [
         Route("/", with_pages(home)),

@@ -1,15 +1,49 @@
-"""What a SPARQL text is, and whether ccgraph may run it: read-only, and nothing that
-would reach the network (SERVICE, LOAD, FROM / FROM NAMED naming a graph the store does not
-hold). Used by `ccgraph sparql` and by the SPARQL endpoint; the checks read rdflib's parse
-tree, not the raw text.
+"""Whether ccgraph may run a SPARQL text given by someone else: read-only, and nothing that
+would reach the network. Used by every entry point for ad-hoc queries (`/sparql`,
+`ccgraph sparql`, `ccgraph.open().sparql`); it refuses, it never rewrites.
+
+The decision is taken on the text as the engines will read it, not on one parser's tree:
+
+- **Codepoint escapes** (`\\u0053`, `\\U00000053`) that stand for an ASCII character are
+  refused. Oxigraph resolves them only inside strings, rdflib everywhere, and a remote
+  engine as it likes; refusing them means every engine sees the same keywords, IRIs,
+  strings and comments. Escapes of other characters (`\\u00e9`) are fine.
+- **SERVICE.** Oxigraph runs `SERVICE` over HTTP and has no switch to turn it off. When the
+  letters `service` (any case) occur anywhere in the text, every occurrence is overwritten
+  with `xxxxxxx` and the result is parsed by Oxigraph itself: text in which those letters
+  sit in a string, an IRI, a comment (ended by `\\n` or `\\r`, as Oxigraph ends it), a
+  variable or a prefixed name parses just as well; text in which they are the keyword, in
+  any place (`EXISTS`, `MINUS`, `OPTIONAL`, sub-selects, `GRAPH`, `BIND`...), no longer
+  parses, and is refused. The mangled text cannot call anything: it no longer holds the
+  keyword. rdflib (the memory store) reads the text its own way, so its parse tree is
+  searched as well, before its algebra translation folds anything away.
+- **Updates and LOAD** are refused: the query form is read from the first keyword after
+  the prologue (BASE, PREFIX, comments).
+- **FROM / FROM NAMED** may only name graphs the store holds; the store never fetches one.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection
 from typing import Any
 
 from .errors import InputError
+
+FORMS = {"SELECT": "SelectQuery", "ASK": "AskQuery", "CONSTRUCT": "ConstructQuery",
+         "DESCRIBE": "DescribeQuery"}
+UPDATES = ("INSERT", "DELETE", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
+
+_ESCAPE = re.compile(r"(?=\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})))")
+_SERVICE = re.compile("service", re.IGNORECASE)
+_FROM = re.compile("from", re.IGNORECASE)
+_IRI = r"<[^<>\"{}|^`\\\x00-\x20]*>"
+_PROLOGUE_ITEM = re.compile(
+    rf"\s+|#[^\r\n]*|(?i:BASE)\s*{_IRI}|(?i:PREFIX)\s*[^\s:<]*:\s*{_IRI}"
+)
+_KEYWORD = re.compile(r"[A-Za-z]+")
+_BLANK = re.compile(r"\s+|#[^\r\n]*")
+_POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
 class Refused(InputError):
@@ -18,6 +52,134 @@ class Refused(InputError):
     def __init__(self, status: int, message: str):
         super().__init__(message)
         self.status = status
+
+    def __reduce__(self):  # crosses process boundaries (the endpoint's workers)
+        return (Refused, (self.status, str(self)))
+
+
+def analyse(text: str, held_graphs: Callable[[], Collection[Any]] = frozenset) -> str:
+    """The query form (SelectQuery, AskQuery, ConstructQuery, DescribeQuery), or Refused."""
+    _refuse_ascii_escapes(text)
+    form = query_form(text)
+    if _SERVICE.search(text):
+        _refuse_service(text)
+    if _FROM.search(text):
+        _refuse_remote_graphs(text, held_graphs)
+    return form
+
+
+_HELD: dict[tuple[int, str], Collection[Any]] = {}
+
+
+def held_graphs(store: Any) -> Callable[[], Collection[Any]]:
+    """A callable naming the graphs `store` holds (asked once per store and generation,
+    then remembered)."""
+    generation = getattr(store, "generation", None)
+    key = (id(store), generation() if callable(generation) else "")
+
+    def held() -> Collection[Any]:
+        if key not in _HELD:
+            answer = store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+            _HELD.clear()
+            _HELD[key] = frozenset(row[0] for row in answer.rows)
+        return _HELD[key]
+
+    return held
+
+
+def query_form(text: str) -> str:
+    """The form the first keyword after the prologue names; updates and LOAD are refused."""
+    position = 0
+    while match := _PROLOGUE_ITEM.match(text, position):
+        if match.end() == position:
+            break
+        position = match.end()
+    keyword = _KEYWORD.match(text, position)
+    word = keyword.group().upper() if keyword else ""
+    if word in FORMS:
+        return FORMS[word]
+    if word == "LOAD":
+        raise Refused(400, "LOAD is refused: ccgraph does not fetch remote data")
+    if word in UPDATES:
+        raise Refused(403, "read-only: updates are refused")
+    found = f"{word!r}" if word else repr(text[position:position + 20]) if text[position:] \
+        else "nothing"
+    raise Refused(400, f"malformed query: expected SELECT, ASK, CONSTRUCT or DESCRIBE after "
+                       f"the prologue, found {found}")
+
+
+def _refuse_ascii_escapes(text: str) -> None:
+    for match in _ESCAPE.finditer(text):
+        code = int(match.group(1) or match.group(2), 16)
+        if code < 0x80:
+            escape = text[match.start():match.start() + (6 if match.group(1) else 10)]
+            raise Refused(400, f"the codepoint escape {escape} stands for an ASCII character "
+                               f"({chr(code)!r}): write the character itself")
+
+
+def _refuse_service(text: str) -> None:
+    import pyoxigraph as ox
+
+    occurrences = [m.span() for m in _SERVICE.finditer(text)]
+    mangled = _SERVICE.sub(lambda m: "x" * len(m.group()), text)
+    try:
+        ox.Store().query(mangled)  # an empty store: parsing is what is asked of it
+    except SyntaxError as error:
+        where = _offset(mangled, str(error))
+        if where is None or any(start <= where <= _skip_blank(mangled, end) + 1
+                                for start, end in occurrences):
+            raise _service_refused() from None
+        raise Refused(400, f"malformed query: {_first_line(error)}") from None
+    except Exception:  # noqa: S110 - it parsed; evaluating it over nothing is not asked for
+        pass
+    tree = _rdflib_tree(text)
+    if tree is not None and any(_named(n, "ServiceGraphPattern") for n in _walk(tree)):
+        raise _service_refused()
+
+
+def _skip_blank(text: str, position: int) -> int:
+    """The position after the white space and comments that start at `position`."""
+    while match := _BLANK.match(text, position):
+        if match.end() == position:
+            break
+        position = match.end()
+    return position
+
+
+def _service_refused() -> Refused:
+    return Refused(400, "SERVICE is refused: ccgraph does not query remote services")
+
+
+def _refuse_remote_graphs(text: str, held_graphs: Callable[[], Collection[Any]]) -> None:
+    """FROM / FROM NAMED, as rdflib reads the text and as Oxigraph does (a comment ends at
+    \\r too), may only name graphs the store holds."""
+    named = []
+    for variant in {text, text.replace("\r", "\n")}:
+        tree = _rdflib_tree(variant)
+        if tree is None:  # rdflib cannot read it: the engine will refuse it, or read it
+            continue      # over the store's own graphs (Oxigraph never fetches a FROM)
+        query = tree[1]
+        for clause in query["datasetClause"] if "datasetClause" in query else []:
+            named.append(clause.default if clause.default is not None else clause.named)
+    if not named:
+        return
+    held = held_graphs()
+    remote = sorted({str(iri) for iri in named if iri not in held})
+    if remote:
+        raise Refused(
+            400,
+            f"FROM / FROM NAMED {', '.join(f'<{r}>' for r in remote)} is refused: ccgraph "
+            "does not fetch remote graphs, and holds no graph of that name",
+        )
+
+
+def _rdflib_tree(text: str) -> Any:
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        return parseQuery(text)
+    except Exception:
+        return None
 
 
 def _walk(node: Any):
@@ -34,35 +196,23 @@ def _walk(node: Any):
             yield from _walk(value)
 
 
-def analyse(text: str, held_graphs: Callable[[], Collection[Any]] = frozenset) -> str:
-    """The query form (SelectQuery, AskQuery, ConstructQuery, DescribeQuery), or Refused."""
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+def _named(node: Any, name: str) -> bool:
     from rdflib.plugins.sparql.parserutils import CompValue
 
-    try:
-        tree = parseQuery(text)
-        query = translateQuery(tree)
-    except Exception as query_error:
-        try:
-            update = parseUpdate(text)
-        except Exception:
-            first = (str(query_error).strip() or type(query_error).__name__).splitlines()[0]
-            raise Refused(400, f"malformed query: {first}") from None
-        if any(isinstance(n, CompValue) and n.name == "Load" for n in _walk(update)):
-            raise Refused(400, "LOAD is refused: ccgraph does not fetch remote data") from None
-        raise Refused(403, "read-only: updates are refused") from None
-    if any(isinstance(n, CompValue) and n.name == "ServiceGraphPattern" for n in _walk(tree)):
-        raise Refused(400, "SERVICE is refused: ccgraph does not query remote services")
-    clauses = query.algebra.get("datasetClause") or []
-    named = [c.default if c.default is not None else c.named for c in clauses]
-    if named:
-        held = held_graphs()
-        remote = [str(iri) for iri in named if iri not in held]
-        if remote:
-            raise Refused(
-                400,
-                f"FROM / FROM NAMED {', '.join(f'<{r}>' for r in remote)} is refused: ccgraph "
-                "does not fetch remote graphs, and holds no graph of that name",
-            )
-    return str(query.algebra.name)
+    return isinstance(node, CompValue) and node.name == name
+
+
+def _offset(text: str, message: str) -> int | None:
+    """The character offset of Oxigraph's `error at LINE:COLUMN`, if the message has one."""
+    match = _POSITION.search(message)
+    if not match:
+        return None
+    line, column = int(match.group(1)), int(match.group(2))
+    lines = text.split("\n")
+    if line > len(lines):
+        return None
+    return sum(len(previous) + 1 for previous in lines[: line - 1]) + column - 1
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip() or type(error).__name__).splitlines()[0]

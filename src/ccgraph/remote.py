@@ -60,6 +60,10 @@ PARSERS = {
 }
 
 
+def _reopen(url: str, gsp_url: str | None, environ: Mapping[str, str]) -> RemoteStore:
+    return RemoteStore(url, gsp_url=gsp_url, environ=environ)
+
+
 def merged_graph() -> URIRef:
     """The graph holding the RDF merge of the sources: the default graph of every query."""
     return URIRef(ns.base() + "graph/merged")
@@ -83,21 +87,27 @@ class RemoteStore:
             _seconds(environ, "CCGRAPH_STORE_READ_TIMEOUT", 60.0),
             connect=_seconds(environ, "CCGRAPH_STORE_CONNECT_TIMEOUT", 5.0),
         )
+        self._environ = {k: v for k, v in environ.items() if k.startswith("CCGRAPH_STORE")}
         self._auth, self._headers = _credentials(environ)
         self._client = httpx.Client(timeout=self._timeout, auth=self._auth,
                                     headers=self._headers, follow_redirects=False)
         self._graphs: GraphSet | None = None
 
+    def __reduce__(self):  # a worker process opens its own connection to the same store
+        return (_reopen, (self.url, self.gsp_url, self._environ))
+
     # --- queries --------------------------------------------------------------------
 
-    def select(self, query: str, dataset: GraphSet | None = None) -> Answer:
+    def select(self, query: str, dataset: GraphSet | None = None, *,
+               limit: int | None = None) -> Answer:
         body = self._json(self._query(query, dataset, SPARQL_JSON))
         if "results" not in body:
             raise InputError("not a SELECT query")
         variables = tuple(body["head"].get("vars", ()))
+        bindings = body["results"]["bindings"]
         rows = tuple(
             tuple(_term(binding.get(v)) for v in variables)
-            for binding in body["results"]["bindings"]
+            for binding in (bindings if limit is None else bindings[:limit])
         )
         return Answer(variables, rows)
 
@@ -107,8 +117,10 @@ class RemoteStore:
             raise InputError("not an ASK query")
         return bool(body["boolean"])
 
-    def construct(self, query: str, dataset: GraphSet | None = None) -> Graph:
-        """A CONSTRUCT or DESCRIBE answer, as a graph."""
+    def construct(self, query: str, dataset: GraphSet | None = None, *,
+                  limit: int | None = None) -> Graph:
+        """A CONSTRUCT or DESCRIBE answer, as a graph (the whole answer: `limit` is for the
+        caller to apply; an engine sends what it sends)."""
         response = self._query(query, dataset, GRAPH_ACCEPT)
         media = response.headers.get("content-type", "").split(";")[0].strip().lower()
         if media not in PARSERS:

@@ -143,12 +143,15 @@ def _media(query: queries.SavedQuery, values: dict[str, str], extension: str | N
 
 
 def routes(context: Context) -> list[BaseRoute]:
-    known: dict[str, list[str]] = {}
+    known: dict[str, dict[str, list[str]]] = {}  # per store generation
 
-    async def known_now() -> dict[str, list[str]]:
-        if not known:
-            known.update(await context.in_thread(known_values, await context.store()))
-        return known
+    async def known_now(request: Request) -> dict[str, list[str]]:
+        generation = context.generation()
+        if generation not in known:
+            values = await context.call(request, known_values)
+            known.clear()
+            known[generation] = values
+        return known[generation]
 
     async def catalogue(request: Request) -> Response:
         chosen = request.query_params.get("format")
@@ -161,7 +164,7 @@ def routes(context: Context) -> list[BaseRoute]:
             openapi_url = str(request.url_for("openapi-json"))
             page = pages.ENV.get_template("queries.html").render(
                 title="Saved queries", queries=[query for _, query in saved],
-                known=await known_now(), formats=list(FORMATS), openapi=openapi_url,
+                known=await known_now(request), formats=list(FORMATS), openapi=openapi_url,
                 url=lambda n: request.url_for("saved-query", name=n), alternates=[
                     {"href": str(request.url_for("queries").include_query_params(format="json")),
                      "media": APPLICATION_JSON, "name": "JSON"},
@@ -181,7 +184,7 @@ def routes(context: Context) -> list[BaseRoute]:
             raise Refused(404, str(error)) from None
         values = _request_values(request)
         media = _media(query, values, extension, request.headers.get("accept"))
-        result = await context.in_thread(queries.run, await context.store(), name, values)
+        result = await context.call(request, queries.run, name, values)
         headers = {}
         if len(result.rows) > context.max_rows:
             result = Answer(result.variables, result.rows[: context.max_rows])
@@ -195,14 +198,14 @@ def routes(context: Context) -> list[BaseRoute]:
             body = RENDER[media](result)
         return Response(body, media_type=media, headers=headers)
 
-    async def document() -> dict[str, Any]:
-        return openapi.document(queries.catalogue(), await known_now())
+    async def document(request: Request) -> dict[str, Any]:
+        return openapi.document(queries.catalogue(), await known_now(request))
 
     async def openapi_json(request: Request) -> Response:
-        return JSONResponse(await document())
+        return JSONResponse(await document(request))
 
     async def openapi_yaml(request: Request) -> Response:
-        text = yaml.safe_dump(await document(), sort_keys=False, allow_unicode=True)
+        text = yaml.safe_dump(await document(request), sort_keys=False, allow_unicode=True)
         return Response(text, media_type="application/yaml")
 
     return [

@@ -125,7 +125,11 @@ def python_value(term: Identifier | None) -> Any:
 
 
 def typed_rows(answer: Answer) -> Iterator[NamedTuple]:
-    """The rows as named tuples of Python values, one field per column."""
-    row_type = NamedTuple("Row", [(v, Any) for v in answer.variables])  # type: ignore[misc]
+    """The rows as named tuples of Python values, one field per column (a column named as a
+    Python keyword gets a trailing underscore: `from_`)."""
+    import keyword
+
+    fields = [(f"{v}_" if keyword.iskeyword(v) else v, Any) for v in answer.variables]
+    row_type = NamedTuple("Row", fields)  # type: ignore[misc]
     for row in answer.rows:
         yield row_type(*(python_value(t) for t in row))

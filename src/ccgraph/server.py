@@ -8,10 +8,13 @@
   naming any other graph is refused (400): the endpoint never fetches one.
 - Results by content negotiation (q-values honoured). SELECT/ASK: SPARQL JSON (default),
   SPARQL XML, CSV, TSV. CONSTRUCT/DESCRIBE: Turtle (default), JSON-LD, N-Triples.
-- A query running longer than `timeout` seconds gets 503 (the worker thread is left to
-  finish; its answer is dropped). A SELECT with more than `max_rows` rows, or a graph with
-  more than `max_rows` triples, is cut to `max_rows` and the response carries the header
+- Every query, parsing included, runs in a worker process (`ccgraph.pool`): one running
+  longer than `timeout` seconds, or growing past its memory cap, is stopped with its
+  worker and answered 503; one client runs at most `per_client` queries at once. A SELECT
+  with more than `max_rows` rows, or a graph with more than `max_rows` triples, is cut to
+  `max_rows` (the rest is never read from the engine) and the response carries the header
   `X-Result-Truncated: true`.
+- A request URL longer than MAX_URL bytes gets 414, a body longer than MAX_BODY bytes 413.
 - GET `/sparql` without a query returns the SPARQL service description (Turtle or JSON-LD).
 """
 
@@ -19,7 +22,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from concurrent.futures import ThreadPoolExecutor
+import socket
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape, quoteattr
@@ -31,8 +35,9 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from .errors import InputError, QueryError
-from .guard import Refused, analyse
+from .errors import UsageError
+from .guard import Refused, analyse, held_graphs
+from .pool import Limits, Pool
 from .results import to_csv, to_json, to_tsv
 from .store import Answer, GraphSet, Store, open_store
 
@@ -59,6 +64,9 @@ FORMAT_IRIS = {
     NTRIPLES: FORMATS["N-Triples"],
 }
 TRUNCATED = "X-Result-Truncated"
+MAX_URL = 64 * 1024  # bytes of path and query string: 414 beyond
+MAX_BODY = 1024 * 1024  # bytes of request body: 413 beyond
+HEAD_LIMIT = 1024 * 1024  # bytes of request head the HTTP layer reads (400 beyond)
 
 
 # --- content negotiation --------------------------------------------------------------
@@ -139,7 +147,7 @@ async def read_operation(request: Request) -> Operation:
         return Operation(_one_query(params), params)
     content_type = request.headers.get("content-type", "")
     media = content_type.split(";")[0].strip().lower()
-    body = await request.body()
+    body = await _body(request)
     if media == "application/sparql-update":
         raise Refused(403, "read-only endpoint: updates are refused")
     if media not in ("application/x-www-form-urlencoded", "application/sparql-query"):
@@ -164,6 +172,20 @@ async def read_operation(request: Request) -> Operation:
     if query is None:
         raise Refused(400, "the form has no query field")
     return Operation(query, params)
+
+
+async def _body(request: Request) -> bytes:
+    """The request body, or 413 once it is longer than MAX_BODY (whatever it declared)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        raise Refused(413, f"the request body is longer than {MAX_BODY} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise Refused(413, f"the request body is longer than {MAX_BODY} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def requested_dataset(params: dict[str, list[str]], held) -> GraphSet | None:
@@ -248,56 +270,92 @@ def service_description(endpoint: str) -> Graph:
     return graph
 
 
+# --- in a worker process -------------------------------------------------------------
+
+def _generation(store: Store) -> str:
+    generation = getattr(store, "generation", None)
+    return generation() if callable(generation) else ""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A response made in a worker: media type, body and headers."""
+
+    media: str
+    body: bytes
+    headers: dict[str, str]
+
+
+def answer(store: Store, query: str, params: dict[str, list[str]], accept: str | None,
+           max_rows: int) -> Reply:
+    """The `/sparql` answer to `query`: checked (`ccgraph.guard`), run with at most
+    `max_rows` + 1 rows read from the engine, rendered in the negotiated format."""
+    held = held_graphs(store)
+    form = analyse(query, held)
+    dataset = requested_dataset(params, held)
+    graph_form = form in ("ConstructQuery", "DescribeQuery")
+    media = negotiate(accept, GRAPH_TYPES if graph_form else RESULT_TYPES)
+    headers: dict[str, str] = {}
+    if form == "AskQuery":
+        return Reply(media, render_boolean(store.ask(query, dataset), media).encode(), headers)
+    if not graph_form:
+        result = store.select(query, dataset, limit=max_rows + 1)
+        if len(result.rows) > max_rows:
+            result = Answer(result.variables, result.rows[:max_rows])
+            headers[TRUNCATED] = "true"
+        return Reply(media, RENDER[media](result).encode("utf-8"), headers)
+    graph = store.construct(query, dataset, limit=max_rows + 1)
+    if len(graph) > max_rows:
+        cut = Graph(namespace_manager=graph.namespace_manager)
+        for index, triple in enumerate(graph):
+            if index >= max_rows:
+                break
+            cut.add(triple)
+        graph = cut
+        headers[TRUNCATED] = "true"
+    body = graph.serialize(format=GRAPH_FORMATS[media])
+    return Reply(media, body.encode("utf-8") if isinstance(body, str) else body, headers)
+
+
 # --- the app --------------------------------------------------------------------------
 
 
 class Context:
-    """What every route of the app shares: the store (opened on first use, in a worker),
-    the worker threads, the query timeout and the result cap."""
+    """What every route of the app shares: the store (opened on first use, in a thread),
+    the worker processes that answer for it (`ccgraph.pool`), and the result cap."""
 
-    def __init__(self, store: Store | None, timeout: float, max_rows: int):
-        self.timeout = timeout
+    def __init__(self, store: Store | None, limits: Limits, max_rows: int):
+        self.limits = limits
+        self.timeout = limits.timeout
         self.max_rows = max_rows
-        self.workers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ccgraph-query")
         self._store = store
-        self._held: set | None = None
+        self._pool: Pool | None = None
         self._lock = asyncio.Lock()
-
-    async def in_thread(self, function, *args):
-        """`function(*args)` in a worker thread, given up with 503 after the timeout; a
-        malformed query is a 400, a failing one a 500."""
-        loop = asyncio.get_running_loop()
-        try:
-            return await asyncio.wait_for(
-                loop.run_in_executor(self.workers, function, *args), self.timeout
-            )
-        except TimeoutError:
-            message = f"the query ran longer than {self.timeout:g} s and was given up"
-            raise Refused(503, message) from None
-        except Refused:
-            raise
-        except InputError as error:
-            raise Refused(400, str(error)) from None
-        except QueryError as error:
-            raise Refused(500, str(error)) from None
 
     async def store(self) -> Store:
         async with self._lock:
             if self._store is None:
-                loop = asyncio.get_running_loop()
-                self._store = await loop.run_in_executor(self.workers, open_store, None)
+                self._store = await asyncio.get_running_loop().run_in_executor(
+                    None, open_store, None)
         return self._store
 
-    def held_graphs(self, current: Store):
-        """A callable naming the graphs `current` holds (asked once, then remembered)."""
+    async def call(self, request: Request, function, *args):
+        """`function(store, *args)` in a worker process, for the client of `request`; its
+        errors arrive as Refused with their HTTP status."""
+        store = await self.store()
+        if self._pool is None:
+            self._pool = Pool(store, self.limits)
+        client = request.client.host if request.client else "-"
+        return await self._pool.call(client, function, *args)
 
-        def held() -> set:
-            if self._held is None:
-                answer = current.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
-                self._held = {row[0] for row in answer.rows}
-            return self._held
+    def generation(self) -> str:
+        """Names the store the workers answer from now (changes when it is rebuilt)."""
+        return _generation(self._store) if self._store is not None else ""
 
-        return held
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
 
 
 def refusals(handler):
@@ -307,21 +365,53 @@ def refusals(handler):
         try:
             return await handler(request)
         except Refused as refusal:
-            headers = {"Allow": "GET, POST"} if refusal.status == 405 else None
+            headers = {"Allow": "GET, POST"} if refusal.status == 405 else {}
+            if refusal.status == 503:
+                headers["Retry-After"] = "5"
             return PlainTextResponse(
-                str(refusal) + "\n", status_code=refusal.status, headers=headers
+                str(refusal) + "\n", status_code=refusal.status, headers=headers or None
             )
 
     return endpoint
 
 
-def create_app(store: Store | None = None, *, timeout: float = 10.0,
-               max_rows: int = 10000) -> Starlette:
+class SizeLimits:
+    """ASGI middleware: 414 for a URL longer than MAX_URL bytes, 413 for a body that
+    declares more than MAX_BODY bytes (a body that only turns out longer is cut off where it
+    is read, `_body`)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http":
+            url = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
+            headers = dict(scope.get("headers") or ())
+            declared = headers.get(b"content-length", b"")
+            if url > MAX_URL:
+                message = f"the URL is longer than {MAX_URL} bytes: send the query by POST\n"
+                await PlainTextResponse(message, status_code=414)(scope, receive, send)
+                return
+            if declared.isdigit() and int(declared) > MAX_BODY:
+                message = f"the request body is longer than {MAX_BODY} bytes\n"
+                await PlainTextResponse(message, status_code=413)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def create_app(store: Store | None = None, *, timeout: float = 10.0, max_rows: int = 10000,
+               workers: int = 4, per_client: int | None = None,
+               max_memory: int = Limits.max_memory) -> Starlette:
     """The app over `store` (default: the embedded store, opened on first request):
-    `/sparql`, the saved queries (`ccgraph.rest`) and the documents (`ccgraph.documents`)."""
+    `/sparql`, the saved queries (`ccgraph.rest`) and the documents (`ccgraph.documents`).
+    Queries run in `workers` worker processes, at most `per_client` (default: half of
+    them) at once for one client address, each stopped after `timeout` seconds or past
+    `max_memory` bytes."""
     from . import documents, rest
 
-    context = Context(store, timeout, max_rows)
+    limits = Limits(timeout=timeout, workers=workers,
+                    per_client=per_client or max(1, workers // 2), max_memory=max_memory)
+    context = Context(store, limits, max_rows)
 
     async def sparql(request: Request) -> Response:
         if request.method not in ("GET", "POST"):
@@ -335,36 +425,14 @@ def create_app(store: Store | None = None, *, timeout: float = 10.0,
                 body = service_description(endpoint).serialize(format=GRAPH_FORMATS[media])
                 return Response(body, media_type=media)
             raise Refused(400, "no query given")
-        current = await context.store()
-        held = context.held_graphs(current)
-        form = analyse(operation.query, held)
-        dataset = requested_dataset(operation.params, held)
-        graph_form = form in ("ConstructQuery", "DescribeQuery")
-        media = negotiate(accept, GRAPH_TYPES if graph_form else RESULT_TYPES)
-        run = (
-            current.construct if graph_form else current.ask if form == "AskQuery"
-            else current.select
-        )
-        result = await context.in_thread(run, operation.query, dataset)
-        headers: dict[str, str] = {}
-        if isinstance(result, bool):
-            body = render_boolean(result, media)
-        elif isinstance(result, Answer):
-            if len(result.rows) > max_rows:
-                result = Answer(result.variables, result.rows[:max_rows])
-                headers[TRUNCATED] = "true"
-            body = RENDER[media](result)
-        else:
-            if len(result) > max_rows:
-                cut = Graph(namespace_manager=result.namespace_manager)
-                for index, triple in enumerate(result):
-                    if index >= max_rows:
-                        break
-                    cut.add(triple)
-                result = cut
-                headers[TRUNCATED] = "true"
-            body = result.serialize(format=GRAPH_FORMATS[media])
-        return Response(body, media_type=media, headers=headers)
+        reply = await context.call(request, answer, operation.query, operation.params,
+                                   accept, max_rows)
+        return Response(reply.body, media_type=reply.media, headers=reply.headers)
+
+    @asynccontextmanager
+    async def lifespan(app):
+        yield
+        context.close()
 
     methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
     routes = [
@@ -372,10 +440,41 @@ def create_app(store: Store | None = None, *, timeout: float = 10.0,
         *rest.routes(context),
         *documents.routes(context),
     ]
-    app = Starlette(routes=routes)
-    app.state.workers = context.workers
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.add_middleware(SizeLimits)
     app.state.context = context
     return app
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port, or UsageError naming the problem (port in use...)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise UsageError(f"cannot serve on {host}: {error.strerror}") from None
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as error:
+        sock.close()
+        if error.errno == 98 or "in use" in str(error).lower():
+            raise UsageError(f"port {port} on {host} is in use: stop the program using it or "
+                             "choose another with --port") from None
+        raise UsageError(f"cannot serve on {host}:{port}: {error.strerror or error}") from None
+    return sock
+
+
+def server(app, **options):
+    """The uvicorn server ccgraph runs `app` with: h11, a request head of at most
+    HEAD_LIMIT bytes (so a long URL reaches the app and gets its 414), warnings only."""
+    import uvicorn
+
+    config = uvicorn.Config(app, http="h11", h11_max_incomplete_event_size=HEAD_LIMIT,
+                            log_level="warning", **options)
+    return uvicorn.Server(config)
 
 
 __all__ = ["Context", "create_app", "negotiate", "refusals", "to_xml", "TRUNCATED"]

@@ -1,8 +1,10 @@
 """Where the RDF sources are (ontology, shapes, data, queries) and how they are loaded.
 
 `load_dataset()` gives one named graph per data file (graph:{file stem}) plus the
-ontology in graph:ontology. Turtle files are parsed as they are; CSV tables are mapped
-by `ccgraph.tables`. Every error names the file and, where known, the line.
+ontology in graph:ontology. RDF files are parsed as they are, in the format their suffix
+tells (RDF_SUFFIXES), by `ccgraph.intake`, which treats every file as untrusted: checked
+first, parsed with the network shut off, every error one line naming the file and, where
+known, the line. CSV tables are mapped by `ccgraph.tables`.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
-from rdflib.namespace import PROV
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import PROV, NamespaceManager
+from rdflib.term import IdentifiedNode
 
+from . import intake, tables
 from . import namespaces as ns
-from . import tables
 from .errors import InputError
 from .namespaces import CCN
 
@@ -28,7 +32,18 @@ DATA_DIR = ROOT / "data"
 QUERIES_DIR = ROOT / "queries"
 
 ONTOLOGY_GRAPH = ns.graph_name("ontology")
-RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt", ".trig": "trig"}
+RDF_SUFFIXES = {  # file suffix -> rdflib format
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+}
+QUAD_FORMATS = {"nquads", "trig", "json-ld"}  # formats that can hold named graphs
 
 # rdflib logs a traceback for every ill-typed literal; ccgraph reports those itself.
 logging.getLogger("rdflib.term").setLevel(logging.ERROR)
@@ -46,47 +61,61 @@ def data_files(data_dir: Path = DATA_DIR) -> list[Path]:
     return files
 
 
-def parse_file(path: Path, into: Graph | None = None) -> Graph:
-    """Parse one RDF file; a syntax error becomes InputError with file and line."""
-    graph = into if into is not None else ns.new_graph()
-    fmt = RDF_SUFFIXES.get(path.suffix)
+def rdf_format(path: Path) -> str:
+    """The rdflib format of an RDF file, told by its suffix (RDF_SUFFIXES)."""
+    fmt = RDF_SUFFIXES.get(path.suffix.lower())
     if fmt is None:
-        raise InputError.at(
-            path, None, f"unsupported file type {path.suffix!r} (use .ttl, .nt or .trig)"
-        )
-    try:
-        graph.parse(path, format=fmt)
-    except FileNotFoundError:
-        raise InputError.at(path, None, "no such file") from None
-    except Exception as error:  # rdflib raises several unrelated types for bad syntax
-        raise InputError.at(path, _line_of(error), _reason(error)) from None
+        known = ", ".join(RDF_SUFFIXES)
+        raise InputError.at(path, None, f"unsupported file type {path.suffix!r} (use {known})")
+    return fmt
+
+
+def parse_file(path: Path, into: Graph | None = None) -> Graph:
+    """Parse one RDF file into a graph; a syntax error becomes InputError with file and line.
+
+    The named graphs of a quad format (TriG, N-Quads, JSON-LD) are merged into the graph
+    with its default graph: no triple is dropped. `load_file` keeps them apart.
+    """
+    graph = into if into is not None else ns.new_graph()
+    if rdf_format(path) in QUAD_FORMATS:
+        parsed = parse_quads(path)
+        for prefix, namespace in parsed.namespaces():
+            graph.bind(prefix, namespace, override=False)
+        graph.addN((s, p, o, graph) for s, p, o, _ in parsed.quads((None, None, None, None)))
+    else:
+        intake.parse(path, rdf_format(path), graph)
     return graph
 
 
-def _line_of(error: Exception) -> int | None:
-    lines = getattr(error, "lines", None)  # notation3.BadSyntax: 0-based line
-    if isinstance(lines, int):
-        return lines + 1
-    line = getattr(error, "line", None)
-    return line if isinstance(line, int) else None
+def parse_quads(path: Path) -> Dataset:
+    """Parse one RDF file of any format into a new Dataset: triples outside a named graph
+    land in its default graph (DATASET_DEFAULT_GRAPH_ID), named graphs keep their names.
+    Only the file's own prefixes are bound."""
+    dataset = Dataset()
+    dataset.namespace_manager = NamespaceManager(dataset, bind_namespaces="none")
+    intake.parse(path, rdf_format(path), dataset)
+    return dataset
 
 
-def _reason(error: Exception) -> str:
-    message = getattr(error, "_why", None) or str(error) or type(error).__name__
-    return f"bad syntax: {str(message).splitlines()[0]}"
+def load_file(path: Path, into: Dataset | None = None) -> Dataset:
+    """One data file's triples, added to `into` (default: a new dataset), which is returned.
 
-
-def load_file(path: Path) -> Graph:
-    """One data file as the triples of its named graph."""
-    if path.suffix == ".csv":
-        mapper = tables.MAPPERS.get(path.stem)
-        if mapper is None:
-            raise InputError.at(path, None, f"unknown table (known: {', '.join(tables.MAPPERS)})")
-        try:
-            return mapper(path)
-        except OSError as error:
-            raise InputError.at(path, None, error.strerror or str(error)) from None
-    return parse_file(path)
+    Its triples go to graph:{stem}, but a quad format's named graphs keep their own names
+    (a TriG export stays one graph per source).
+    """
+    dataset = into if into is not None else ns.new_dataset()
+    own = ns.graph_name(path.stem)
+    if path.suffix != ".csv":
+        _add_quads(dataset, parse_quads(path), default=own)
+        return dataset
+    mapper = tables.MAPPERS.get(path.stem)
+    if mapper is None:
+        raise InputError.at(path, None, f"unknown table (known: {', '.join(tables.MAPPERS)})")
+    try:
+        _add_graph(dataset, own, mapper(path))
+    except OSError as error:
+        raise InputError.at(path, None, error.strerror or str(error)) from None
+    return dataset
 
 
 def load_ontology() -> Graph:
@@ -96,11 +125,38 @@ def load_ontology() -> Graph:
 def load_dataset(paths: Iterable[Path] | None = None, *, include_ontology: bool = True) -> Dataset:
     """Every data file as its own named graph (graph:{stem}); the ontology in graph:ontology.
 
-    The dataset's default graph is the union of the named graphs.
+    The dataset's default graph is the union of the named graphs. See `completed` for what
+    is added to the files' own triples.
     """
+    files = load_files(paths if paths is not None else data_files())
+    return _complete(files, include_ontology)
+
+
+def load_files(paths: Iterable[Path]) -> Dataset:
+    """The triples of the given files and nothing else, each file's as `load_file` adds them."""
     dataset = ns.new_dataset()
-    for path in paths if paths is not None else data_files():
-        _add_graph(dataset, ns.graph_name(path.stem), load_file(path))
+    for path in paths:
+        load_file(path, into=dataset)
+    return dataset
+
+
+def completed(files: Dataset, *, include_ontology: bool = True) -> Dataset:
+    """A copy of `files` (see load_files) with the ontology in graph:ontology and the derived
+    attestations, rebased to the configured base: what `load_dataset` gives for them.
+
+    The shipped ontology is always added, so the shapes see the class hierarchy they were
+    written against, even when the files carry an ontology of their own. An export does:
+    its IRI triples then coincide with the shipped ones, its blank-node axioms (unions,
+    disjointness) appear twice, which no shape reads. Attestations an export already holds
+    are derived again: the same triples in the same graphs.
+    """
+    copy = ns.new_dataset()
+    _add_quads(copy, files)
+    return _complete(copy, include_ontology)
+
+
+def _complete(dataset: Dataset, include_ontology: bool) -> Dataset:
+    """`completed`, adding to `dataset` itself (one of ours, fresh from load_files)."""
     if include_ontology:
         _add_graph(dataset, ONTOLOGY_GRAPH, load_ontology())
     derive_attestations(dataset)
@@ -113,10 +169,20 @@ def graph_names() -> list[URIRef]:
     return [URIRef(ns.base() + ns.graph_name(stem)[len(ns.DEFAULT_BASE):]) for stem in stems]
 
 
-def _add_graph(dataset: Dataset, name: URIRef, graph: Graph) -> None:
+def _add_graph(dataset: Dataset, name: IdentifiedNode, graph: Graph) -> None:
     target = dataset.graph(name)
-    for triple in graph:
-        target.add(triple)
+    target.addN((s, p, o, target) for s, p, o in graph)
+
+
+def _add_quads(dataset: Dataset, source: Dataset, default: URIRef | None = None) -> None:
+    """Every graph of `source` into the graph of the same name in `dataset`; the triples of
+    its default graph into `default` if given."""
+    for graph in source.graphs():
+        name: IdentifiedNode = graph.identifier
+        if name == DATASET_DEFAULT_GRAPH_ID and default is not None:
+            name = default
+        if len(graph):
+            _add_graph(dataset, name, graph)
 
 
 def derive_attestations(dataset: Dataset) -> None:

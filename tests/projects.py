@@ -1,0 +1,25 @@
+"""A private copy of the project's sources for tests that change them: `CCGRAPH_HOME`
+points ccgraph at it (tests/conftest.py's `project` fixture), and what the tests add."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from ccgraph.sources import ROOT
+
+COUNT_CITIES = (
+    "PREFIX ccn: <https://w3id.org/ccgraph/ontology#> "
+    "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a ccn:City }"
+)
+NEW_CITY = """
+<https://w3id.org/ccgraph/id/city/it/lecce> a <https://w3id.org/ccgraph/ontology#City> ;
+    <http://www.w3.org/2000/01/rdf-schema#label> "Lecce"@en .
+"""
+
+
+def copy_sources(target: Path) -> Path:
+    """ontology/, shapes/, data/ and queries/ copied into `target`; `target`."""
+    for part in ("ontology", "shapes", "data", "queries"):
+        shutil.copytree(ROOT / part, target / part)
+    return target

@@ -31,9 +31,9 @@ def main() -> None:
     args = parser.parse_args()
 
     from ccgraph import queries
-    from ccgraph.remote import RemoteStore
     from ccgraph.sources import load_dataset
     from ccgraph.store import EmbeddedStore
+    from ccgraph.store.remote import RemoteStore
 
     dataset = load_dataset()
     remote = RemoteStore(args.store, gsp_url=args.gsp)

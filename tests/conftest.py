@@ -56,7 +56,7 @@ def engines(tmp_path_factory):
 @pytest.fixture(scope="session")
 def remote_stores(engines, dataset):
     """A RemoteStore per engine, holding the shipped dataset (pushed as `ccgraph push` does)."""
-    from ccgraph.remote import RemoteStore
+    from ccgraph.store.remote import RemoteStore
 
     remote = {}
     for name, engine in engines.items():
@@ -79,7 +79,7 @@ def all_stores(stores, remote_stores):
 def live_server(stores):
     """`ccgraph serve` for real: the app over the embedded store, served by uvicorn in a
     thread on a free port of 127.0.0.1; its base URL."""
-    from ccgraph.server import create_app
+    from ccgraph.web.app import create_app
 
     with serving(create_app(stores["embedded"])) as url:
         yield url
@@ -92,7 +92,7 @@ def serving(app, host: str = "127.0.0.1"):
     import threading
     import time
 
-    from ccgraph.server import listen, server
+    from ccgraph.web.app import listen, server
 
     sock = listen(host, 0)
     running = server(app)

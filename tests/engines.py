@@ -31,7 +31,7 @@ with the tail of its log.
   no Bearer tokens without its OAuth packages, so Bearer is not tested here.
 
 `Engine.env` holds the environment variables the client reads its credentials from
-(`ccgraph.remote`): `USER_ENV`/`PASSWORD_ENV` (HTTP Basic) or `TOKEN_ENV` (Bearer).
+(`ccgraph.store.remote`): `USER_ENV`/`PASSWORD_ENV` (HTTP Basic) or `TOKEN_ENV` (Bearer).
 """
 
 from __future__ import annotations

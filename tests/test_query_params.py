@@ -17,9 +17,9 @@ from rdflib.plugins.sparql import prepareQuery
 from ccgraph import namespaces as ns
 from ccgraph import queries
 from ccgraph.errors import InputError
-from ccgraph.remote import RemoteStore
 from ccgraph.sources import QUERIES_DIR
 from ccgraph.store import EmbeddedStore, MemoryStore, current_store
+from ccgraph.store.remote import RemoteStore
 from engines import REMOTE_BACKENDS
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

@@ -16,8 +16,8 @@ from rdflib import Graph, Literal, URIRef
 import ccgraph
 from ccgraph import namespaces as ns
 from ccgraph.errors import InputError, StoreError
-from ccgraph.remote import RemoteStore, graph_store_url, merged_graph
 from ccgraph.store import GraphSet, merged
+from ccgraph.store.remote import RemoteStore, graph_store_url, merged_graph
 from engines import REMOTE_BACKENDS, start
 
 TURIN = ns.ID["city/it/turin"]

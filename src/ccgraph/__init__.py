@@ -1,6 +1,6 @@
 """ccgraph: a linked-data knowledge graph of the networks cities join for culture and creativity."""
 
-__version__ = "0.1.0"
+from .version import __version__ as __version__
 
 
 def open(store=None, location=None):  # noqa: A001

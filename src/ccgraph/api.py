@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -26,9 +25,9 @@ class Handle:
         """Run saved query `name`. Parameters by keyword; a trailing underscore is dropped
         (`from_="2019-01-01"`), dates may be `datetime.date`."""
         from . import queries
+        from .values import keywords
 
-        values = {key.rstrip("_"): _text(value) for key, value in params.items()}
-        return list(typed_rows(queries.run(self.store, name, values)))
+        return list(typed_rows(queries.run(self.store, name, keywords(params))))
 
     def sparql(self, text: str) -> list[NamedTuple]:
         """Run a read-only SELECT query (the default graph is the union of the sources).
@@ -39,10 +38,6 @@ class Handle:
         if analyse(text, held_graphs(self.store)) != "SelectQuery":
             raise InputError("sparql() answers SELECT queries; use the store for others")
         return list(typed_rows(self.store.select(text)))
-
-
-def _text(value: Any) -> str:
-    return value.isoformat() if isinstance(value, date) else str(value)
 
 
 def open(store: str | None = None, location: str | Path | None = None) -> Handle:  # noqa: A001

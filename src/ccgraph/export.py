@@ -15,18 +15,12 @@ from pathlib import Path
 
 from rdflib import Dataset
 
+from . import formats
 from .errors import InputError
 from .sources import ROOT
 from .store import merged
 
 CONTEXT_FILE = ROOT / "ontology" / "context.jsonld"
-FORMATS = {  # name -> (rdflib format, whether named graphs are kept)
-    "turtle": ("turtle", False),
-    "ntriples": ("nt", False),
-    "rdfxml": ("xml", False),
-    "jsonld": ("json-ld", False),
-    "trig": ("trig", True),
-}
 
 
 def context() -> dict:
@@ -35,11 +29,12 @@ def context() -> dict:
 
 
 def serialize(dataset: Dataset, fmt: str) -> bytes:
-    """The dataset in format `fmt` (see FORMATS)."""
-    if fmt not in FORMATS:
-        raise InputError(f"unknown export format {fmt!r} (allowed: {', '.join(FORMATS)})")
-    rdflib_format, keeps_graphs = FORMATS[fmt]
-    if keeps_graphs:
+    """The dataset in format `fmt`, one of `formats.EXPORTS` (or `formats.DUMPS`)."""
+    if fmt not in (*formats.EXPORTS, *formats.DUMPS):
+        allowed = ", ".join(formats.EXPORTS)
+        raise InputError(f"unknown export format {fmt!r} (allowed: {allowed})")
+    rdflib_format = formats.rdflib_format(fmt)
+    if formats.get(fmt).carries == "dataset":
         return dataset.serialize(format=rdflib_format, encoding="utf-8")
     graph = merged(dataset)
     if fmt == "jsonld":

@@ -28,7 +28,7 @@ import re
 from collections.abc import Callable, Collection
 from typing import Any
 
-from .errors import InputError
+from .errors import Forbidden, Refused
 
 FORMS = {"SELECT": "SelectQuery", "ASK": "AskQuery", "CONSTRUCT": "ConstructQuery",
          "DESCRIBE": "DescribeQuery"}
@@ -44,17 +44,6 @@ _PROLOGUE_ITEM = re.compile(
 _KEYWORD = re.compile(r"[A-Za-z]+")
 _BLANK = re.compile(r"\s+|#[^\r\n]*")
 _POSITION = re.compile(r"error at (\d+):(\d+)")
-
-
-class Refused(InputError):
-    """A query ccgraph will not run; `status` is the HTTP status the endpoint answers."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-
-    def __reduce__(self):  # crosses process boundaries (the endpoint's workers)
-        return (Refused, (self.status, str(self)))
 
 
 def analyse(text: str, held_graphs: Callable[[], Collection[Any]] = frozenset) -> str:
@@ -99,12 +88,12 @@ def query_form(text: str) -> str:
     if word in FORMS:
         return FORMS[word]
     if word == "LOAD":
-        raise Refused(400, "LOAD is refused: ccgraph does not fetch remote data")
+        raise Refused("LOAD is refused: ccgraph does not fetch remote data")
     if word in UPDATES:
-        raise Refused(403, "read-only: updates are refused")
+        raise Forbidden("read-only: updates are refused")
     found = f"{word!r}" if word else repr(text[position:position + 20]) if text[position:] \
         else "nothing"
-    raise Refused(400, f"malformed query: expected SELECT, ASK, CONSTRUCT or DESCRIBE after "
+    raise Refused(f"malformed query: expected SELECT, ASK, CONSTRUCT or DESCRIBE after "
                        f"the prologue, found {found}")
 
 
@@ -113,7 +102,7 @@ def _refuse_ascii_escapes(text: str) -> None:
         code = int(match.group(1) or match.group(2), 16)
         if code < 0x80:
             escape = text[match.start():match.start() + (6 if match.group(1) else 10)]
-            raise Refused(400, f"the codepoint escape {escape} stands for an ASCII character "
+            raise Refused(f"the codepoint escape {escape} stands for an ASCII character "
                                f"({chr(code)!r}): write the character itself")
 
 
@@ -129,7 +118,7 @@ def _refuse_service(text: str) -> None:
         if where is None or any(start <= where <= _skip_blank(mangled, end) + 1
                                 for start, end in occurrences):
             raise _service_refused() from None
-        raise Refused(400, f"malformed query: {_first_line(error)}") from None
+        raise Refused(f"malformed query: {_first_line(error)}") from None
     except Exception:  # noqa: S110 - it parsed; evaluating it over nothing is not asked for
         pass
     tree = _rdflib_tree(text)
@@ -147,7 +136,7 @@ def _skip_blank(text: str, position: int) -> int:
 
 
 def _service_refused() -> Refused:
-    return Refused(400, "SERVICE is refused: ccgraph does not query remote services")
+    return Refused("SERVICE is refused: ccgraph does not query remote services")
 
 
 def _refuse_remote_graphs(text: str, held_graphs: Callable[[], Collection[Any]]) -> None:
@@ -167,7 +156,6 @@ def _refuse_remote_graphs(text: str, held_graphs: Callable[[], Collection[Any]])
     remote = sorted({str(iri) for iri in named if iri not in held})
     if remote:
         raise Refused(
-            400,
             f"FROM / FROM NAMED {', '.join(f'<{r}>' for r in remote)} is refused: ccgraph "
             "does not fetch remote graphs, and holds no graph of that name",
         )

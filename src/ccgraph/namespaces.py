@@ -131,6 +131,12 @@ NETWORK_SLUGS = ("uccn", "uccn-italy", "eurocities", "gai", "bjcem")
 KIND_SEGMENTS = {CCN.City: "city", CCN.Province: "province", CCN.Region: "region"}
 
 
+def sparql_prologue(*names: str) -> str:
+    """The SPARQL PREFIX lines for the project prefixes `names` (all of them if none)."""
+    chosen = names or tuple(PREFIXES)
+    return "".join(f"PREFIX {name}: <{PREFIXES[name]}>\n" for name in chosen)
+
+
 def bind_prefixes(graph: Graph | Dataset) -> Graph | Dataset:
     """Bind exactly the project's prefix map (no rdflib defaults) and return the graph."""
     for prefix, namespace in PREFIXES.items():

@@ -1,7 +1,10 @@
-"""Result formats for SELECT answers: table, CSV, TSV, SPARQL 1.1 JSON, Markdown; typed rows.
+"""Result formats for SELECT and ASK answers: table, CSV, TSV, SPARQL 1.1 JSON and XML,
+Markdown, JSON records; typed rows.
 
 CSV and TSV follow the SPARQL 1.1 Query Results CSV/TSV formats (CSV: plain values;
-TSV: RDF terms in Turtle syntax). JSON is the SPARQL 1.1 Query Results JSON format.
+TSV: RDF terms in Turtle syntax). JSON and XML are the SPARQL 1.1 Query Results JSON and
+XML formats (`to_json`, `to_xml`; an ASK answer: `render_boolean`). Records (`to_records`)
+are a plain JSON list of objects, one per row, with typed values.
 """
 
 from __future__ import annotations
@@ -9,16 +12,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
+from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
 from .store import Answer
+from .store.terms import to_sparql_json
 
 FORMATS = ("table", "csv", "tsv", "json", "md")
 
@@ -43,17 +49,7 @@ def to_tsv(answer: Answer) -> str:
 
 
 def _json_term(term: Identifier) -> dict[str, str]:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    assert isinstance(term, Literal)
-    value: dict[str, str] = {"type": "literal", "value": str(term)}
-    if term.language:
-        value["xml:lang"] = term.language
-    elif term.datatype and term.datatype != XSD.string:
-        value["datatype"] = str(term.datatype)
-    return value
+    return to_sparql_json(term)
 
 
 def to_json(answer: Answer) -> str:
@@ -71,6 +67,52 @@ def to_json(answer: Answer) -> str:
         },
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _xml_term(term: Identifier) -> str:
+    if isinstance(term, URIRef):
+        return f"<uri>{escape(str(term))}</uri>"
+    if isinstance(term, BNode):
+        return f"<bnode>{escape(str(term))}</bnode>"
+    assert isinstance(term, Literal)
+    attrs = ""
+    if term.language:
+        attrs = f" xml:lang={quoteattr(term.language)}"
+    elif term.datatype and term.datatype != XSD.string:
+        attrs = f" datatype={quoteattr(str(term.datatype))}"
+    return f"<literal{attrs}>{escape(str(term))}</literal>"
+
+
+XML_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
+)
+
+
+def to_xml(answer: Answer) -> str:
+    """The SPARQL 1.1 Query Results XML format."""
+    out = [XML_HEAD, "  <head>\n"]
+    out += [f"    <variable name={quoteattr(v)}/>\n" for v in answer.variables]
+    out.append("  </head>\n  <results>\n")
+    for row in answer.rows:
+        out.append("    <result>\n")
+        for name, term in zip(answer.variables, row, strict=True):
+            if term is not None:
+                out.append(f"      <binding name={quoteattr(name)}>{_xml_term(term)}</binding>\n")
+        out.append("    </result>\n")
+    out.append("  </results>\n</sparql>\n")
+    return "".join(out)
+
+
+def render_boolean(value: bool, fmt: str) -> str:
+    """An ASK answer in format `fmt`: `srj` (SPARQL JSON), `srx` (SPARQL XML), or `csv` /
+    `tsv` (one cell under the header `boolean`)."""
+    word = "true" if value else "false"
+    if fmt == "srj":
+        return json.dumps({"head": {}, "boolean": value}) + "\n"
+    if fmt == "srx":
+        return f"{XML_HEAD}  <head/>\n  <boolean>{word}</boolean>\n</sparql>\n"
+    return f"{'?' if fmt == 'tsv' else ''}boolean\n{word}\n"
 
 
 def _cells(answer: Answer) -> list[list[str]]:
@@ -97,7 +139,8 @@ def to_markdown(answer: Answer) -> str:
     return "\n".join(out) + "\n"
 
 
-RENDERERS = {"table": to_table, "csv": to_csv, "tsv": to_tsv, "json": to_json, "md": to_markdown}
+RENDERERS = {"table": to_table, "csv": to_csv, "tsv": to_tsv, "srj": to_json, "json": to_json,
+             "md": to_markdown}
 
 
 def render(answer: Answer, fmt: str) -> str:
@@ -122,6 +165,24 @@ def python_value(term: Identifier | None) -> Any:
         if term.datatype == XSD.boolean:
             return str(term) in ("true", "1")
     return str(term)
+
+
+def _json_value(term: Identifier | None) -> Any:
+    value = python_value(term)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal | float):
+        return float(value) if math.isfinite(value) else str(value)
+    return value
+
+
+def to_records(answer: Answer) -> str:
+    """A plain JSON list of objects, one per row, the columns as keys, typed values:
+    numbers as numbers, booleans as booleans, dates as ISO strings (a year or year-month
+    as written), IRIs and text as strings, unbound as null."""
+    records = [{v: _json_value(t) for v, t in zip(answer.variables, row, strict=True)}
+               for row in answer.rows]
+    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
 
 
 def typed_rows(answer: Answer) -> Iterator[NamedTuple]:

@@ -20,7 +20,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import PROV, NamespaceManager
 from rdflib.term import IdentifiedNode
 
-from . import intake, tables
+from . import formats, intake, tables
 from . import namespaces as ns
 from .errors import InputError
 from .namespaces import CCN
@@ -32,16 +32,10 @@ DATA_DIR = ROOT / "data"
 QUERIES_DIR = ROOT / "queries"
 
 ONTOLOGY_GRAPH = ns.graph_name("ontology")
-RDF_SUFFIXES = {  # file suffix -> rdflib format
-    ".ttl": "turtle",
-    ".nt": "nt",
-    ".nq": "nquads",
-    ".trig": "trig",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".rdf": "xml",
-    ".owl": "xml",
-    ".xml": "xml",
+RDF_SUFFIXES = {  # file suffix -> rdflib format, from the registry of formats
+    f".{extension}": fmt.rdflib
+    for fmt in formats.REGISTRY if fmt.rdflib
+    for extension in fmt.extensions
 }
 QUAD_FORMATS = {"nquads", "trig", "json-ld"}  # formats that can hold named graphs
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable, Iterator
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from rdflib.namespace import ORG, PROV, RDF, RDFS, SDO, SKOS, XSD
 from . import namespaces as ns
 from .errors import InputError
 from .namespaces import CCN
+from .values import date_literal
 
 UCCN = ns.network("uccn")
 REFERENCE = ns.source("uccn-reference")
@@ -51,22 +51,17 @@ def _rows(path: Path, required: set[str]) -> Iterator[tuple[int, dict[str, str]]
             yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}
 
 
-def _year(path: Path, line: int, value: str, column: str) -> int:
-    if not re.fullmatch(r"\d{4}", value):
-        raise InputError.at(path, line, f"{column} must be a four-digit year, got {value!r}")
-    return int(value)
-
-
-def _date(path: Path, line: int, value: str, column: str) -> Literal:
+def _date(path: Path, line: int, value: str, column: str, precision: str = "day") -> Literal:
+    """A cell's date at `precision` ("year" or "day"), parsed by `values.date_literal`."""
     try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise ValueError
-        date.fromisoformat(value)
-    except ValueError:
-        raise InputError.at(
-            path, line, f"{column} must be a date YYYY-MM-DD, got {value!r}"
-        ) from None
-    return Literal(value, datatype=XSD.date)
+        return date_literal(value, (precision,))
+    except InputError:
+        wanted = "a four-digit year" if precision == "year" else "a date YYYY-MM-DD"
+        raise InputError.at(path, line, f"{column} must be {wanted}, got {value!r}") from None
+
+
+def _year(path: Path, line: int, value: str, column: str) -> int:
+    return int(str(_date(path, line, value, column, "year")))
 
 
 def _decimal(path: Path, line: int, value: str, column: str, limit: int) -> Literal:

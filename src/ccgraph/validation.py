@@ -28,13 +28,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH, XSD
+from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from . import namespaces as ns
 from .errors import InputError
 from .reasoning import check_profile
 from .sources import ONTOLOGY_FILE, SHAPES_DIR, parse_file
+from .store.terms import to_oxigraph
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
@@ -78,6 +79,23 @@ class Report:
             path = "-" if r.path is None else _show(r.path)
             lines.append(f"{_local_name(r.severity)}  {_show(r.focus)}  {path}  {r.message}")
         return "\n".join(lines)
+
+    def to_json(self) -> dict:
+        """The report as plain JSON: conforms, counts, and one object per result."""
+
+        def term(node: Node | None) -> str | None:
+            return None if node is None else str(node)
+
+        return {
+            "conforms": self.conforms,
+            "counts": self.counts(),
+            "results": [
+                {"severity": term(r.severity), "focus": term(r.focus), "path": term(r.path),
+                 "component": term(r.component), "shape": term(r.shape),
+                 "value": term(r.value), "message": r.message}
+                for r in self.results
+            ],
+        }
 
 
 def load_shapes(paths: Iterable[Path] | None = None) -> Graph:
@@ -160,7 +178,7 @@ def _oxigraph_copy(graph: Graph):
 
     def term(node: Node):
         if node not in terms:
-            terms[node] = _to_oxigraph(node, ox)
+            terms[node] = _to_oxigraph(node)
         return terms[node]
 
     store = ox.Store()
@@ -172,16 +190,11 @@ def _oxigraph_copy(graph: Graph):
     return store
 
 
-def _to_oxigraph(node: Node, ox):
-    if isinstance(node, URIRef):
-        return ox.NamedNode(str(node))
-    if isinstance(node, BNode):
-        return ox.BlankNode(str(node))
-    if isinstance(node, Literal):
-        if node.language:
-            return ox.Literal(str(node), language=node.language)
-        return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype or XSD.string)))
-    raise InputError(f"cannot validate a graph that holds {node!r}")
+def _to_oxigraph(node: Node):
+    try:
+        return to_oxigraph(node)
+    except TypeError:
+        raise InputError(f"cannot validate a graph that holds {node!r}") from None
 
 
 def _run(data, shapes: Graph, *, inference: str = "none", ontology: Graph | None = None) -> Graph:

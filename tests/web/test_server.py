@@ -11,7 +11,11 @@ import xml.etree.ElementTree as ET
 import pytest
 from rdflib import Graph, URIRef
 
-from ccgraph.server import TRUNCATED, create_app, negotiate
+from ccgraph.formats import negotiate
+from ccgraph.web.app import create_app
+from ccgraph.web.context import TRUNCATED
+
+from .responses import media
 
 with warnings.catch_warnings():  # starlette >= 1 prefers httpx2; httpx still works
     warnings.simplefilter("ignore")
@@ -33,19 +37,9 @@ SLOW = (
 SPARQL_JSON = "application/sparql-results+json"
 
 
-@pytest.fixture(scope="module")
-def client(stores):
-    with TestClient(create_app(stores["embedded"])) as test_client:
-        yield test_client
-
-
 def get(client: TestClient, query: str, accept: str | None = None, **params):
     headers = {"Accept": accept} if accept else {}
     return client.get("/sparql", params={"query": query, **params}, headers=headers)
-
-
-def media(response) -> str:
-    return response.headers["content-type"].split(";")[0]
 
 
 # --- answers --------------------------------------------------------------------------
@@ -293,7 +287,7 @@ def test_truncation(stores):
 
 
 def test_store_is_opened_lazily_once(stores, monkeypatch):
-    import ccgraph.server
+    import ccgraph.web.context
 
     opened = []
 
@@ -301,7 +295,7 @@ def test_store_is_opened_lazily_once(stores, monkeypatch):
         opened.append(kind)
         return stores["memory"]
 
-    monkeypatch.setattr(ccgraph.server, "open_store", fake_open)
+    monkeypatch.setattr(ccgraph.web.context, "open_store", fake_open)
     app = create_app()
     assert opened == []
     with TestClient(app) as lazy_client:
@@ -323,7 +317,8 @@ def test_query_path_does_not_import_starlette():
 
 
 def test_serve_command_options():
-    from ccgraph.cli import build_parser, run_serve
+    from ccgraph.cli import build_parser
+    from ccgraph.cli.commands import run_serve
 
     args = build_parser().parse_args(
         ["serve", "--port", "8123", "--timeout", "2.5", "--max-rows", "7", "--store", "memory"]

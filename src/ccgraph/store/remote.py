@@ -39,25 +39,23 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.term import Identifier
+from rdflib import Dataset, Graph, Literal, URIRef
 
-from . import namespaces as ns
-from .errors import InputError, StoreError
-from .store import Answer, GraphSet
+from .. import formats
+from .. import namespaces as ns
+from ..errors import InputError, StoreError
+from .base import Answer, GraphSet, merged
+from .terms import from_sparql_json
 
 RETRY_DELAYS = (0.5, 1.0)
 ENGINE_DATASET = GraphSet()  # sent as no dataset at all: the engine's own (or the FROMs)
-SPARQL_JSON = "application/sparql-results+json"
-XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
-GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
-PARSERS = {
-    "application/n-triples": "nt",
-    "text/plain": "nt",
-    "text/turtle": "turtle",
-    "application/x-turtle": "turtle",
-    "application/rdf+xml": "xml",
-}
+SPARQL_JSON = formats.get("srj").media
+GRAPH_ANSWERS = ("ntriples", "turtle", "rdfxml")  # asked for in this order of preference
+GRAPH_ACCEPT = ", ".join(f"{m};q={1 - i / 4:g}" if i else m
+                         for i, m in enumerate(formats.media(GRAPH_ANSWERS)))
+# media type of a CONSTRUCT answer -> rdflib parser (and two older names engines send)
+PARSERS = {**{formats.get(n).media: formats.rdflib_format(n) for n in GRAPH_ANSWERS},
+           "text/plain": "nt", "application/x-turtle": "turtle"}
 
 
 def _reopen(url: str, gsp_url: str | None, environ: Mapping[str, str]) -> RemoteStore:
@@ -106,7 +104,7 @@ class RemoteStore:
         variables = tuple(body["head"].get("vars", ()))
         bindings = body["results"]["bindings"]
         rows = tuple(
-            tuple(_term(binding.get(v)) for v in variables)
+            tuple(from_sparql_json(binding.get(v)) for v in variables)
             for binding in (bindings if limit is None else bindings[:limit])
         )
         return Answer(variables, rows)
@@ -173,7 +171,7 @@ class RemoteStore:
         """The merge as default graph, the sources as named graphs; worked out (and the
         store checked to hold the merge) on first use, then kept until the next load."""
         if self._graphs is None:
-            from .sources import graph_names
+            from ..sources import graph_names
 
             merge = merged_graph()
             query = f"ASK {{ GRAPH {merge.n3()} {{ ?s ?p ?o }} }}"
@@ -192,8 +190,6 @@ class RemoteStore:
         replacing the graph of that name whole; returns the triples the store then holds
         per graph. Without `replace`, a store already holding ccgraph graphs is left alone
         (StoreError); with it, ccgraph graphs the dataset no longer has are deleted."""
-        from .store import merged
-
         self._graph_store()  # known before anything is sent
         existing = self.graphs()
         if existing and not replace:
@@ -216,7 +212,7 @@ class RemoteStore:
         """Replace graph `name` whole with `graph` (Graph Store Protocol PUT)."""
         body = graph.serialize(format="nt", encoding="utf-8")
         self._send("PUT", self._graph_store(), params={"graph": str(name)}, content=body,
-                   headers={"Content-Type": "application/n-triples"})
+                   headers={"Content-Type": formats.get("ntriples").media})
 
     def _graph_store(self) -> str:
         if self.gsp_url is None:
@@ -341,26 +337,6 @@ def _seconds(environ: Mapping[str, str], name: str, default: float) -> float:
     if value <= 0:
         raise InputError(f"{name}={raw!r} is not a positive number of seconds")
     return value
-
-
-def _term(value: dict[str, str] | None) -> Identifier | None:
-    """A term of the SPARQL 1.1 Query Results JSON format (and Virtuoso's typed-literal)."""
-    if value is None:
-        return None
-    kind = value["type"]
-    if kind == "uri":
-        return URIRef(value["value"])
-    if kind == "bnode":
-        return BNode(value["value"])
-    if "xml:lang" in value:
-        return Literal(value["value"], lang=value["xml:lang"])
-    datatype = value.get("datatype")
-    if datatype == XSD_BOOLEAN:  # canonical form: Virtuoso writes true as "1"
-        return Literal({"1": "true", "0": "false"}.get(value["value"], value["value"]),
-                       datatype=URIRef(datatype))
-    if datatype and datatype != "http://www.w3.org/2001/XMLSchema#string":
-        return Literal(value["value"], datatype=URIRef(datatype))
-    return Literal(value["value"])
 
 
 def _first_line(text: str) -> str:

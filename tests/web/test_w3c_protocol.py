@@ -46,14 +46,14 @@ from rdflib import Dataset, Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDFS
 
-from ccgraph.server import create_app
 from ccgraph.store import MemoryStore
+from ccgraph.web.app import create_app
 
 with warnings.catch_warnings():  # starlette >= 1 prefers httpx2; httpx still works
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-HERE = Path(__file__).parent / "fixtures" / "w3c-protocol"
+HERE = Path(__file__).parents[1] / "fixtures" / "w3c-protocol"
 MANIFEST = HERE / "manifest.ttl"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")

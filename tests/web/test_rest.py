@@ -28,11 +28,14 @@ from ccgraph import namespaces as ns
 from ccgraph import queries
 from ccgraph.cli import main
 from ccgraph.errors import InputError
-from ccgraph.openapi import FORMATS, param_schema
-from ccgraph.rest import to_html
 from ccgraph.results import to_csv, to_json
-from ccgraph.server import TRUNCATED, create_app
 from ccgraph.store import Answer
+from ccgraph.web.app import create_app
+from ccgraph.web.context import TRUNCATED
+from ccgraph.web.openapi import FORMATS, param_schema
+from ccgraph.web.rest import to_html
+
+from .responses import media
 
 with warnings.catch_warnings():  # starlette >= 1 prefers httpx2; httpx still works
     warnings.simplefilter("ignore")
@@ -49,21 +52,11 @@ BJCEM_MUSIC_2021 = {"ES": 2, "FR": 1, "GB": 2, "IT": 2, "MA": 1, "PS": 1, "PT": 
 
 
 @pytest.fixture(scope="module")
-def client(stores):
-    with TestClient(create_app(stores["embedded"])) as test_client:
-        yield test_client
-
-
-@pytest.fixture(scope="module")
 def spec(client) -> dict:
     response = client.get("/openapi.json")
     assert response.status_code == 200
     assert media(response) == "application/json"
     return response.json()
-
-
-def media(response) -> str:
-    return response.headers["content-type"].split(";")[0]
 
 
 def ask(client, path: str, accept: str | None = None, **params: str):

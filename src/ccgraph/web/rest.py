@@ -6,7 +6,7 @@
 - GET `/queries/{name}?param=value&...` runs saved query `name` with `ccgraph.queries.run`
   (each value resolved into a checked RDF term, never pasted into the query). The format is
   chosen by an extension (`/queries/members-at.csv`), else by `format=json|srj|csv|html`, else
-  by the Accept header (`openapi.FORMATS`; application/json when it leaves the choice open):
+  by the Accept header (`formats.REST`; application/json when it leaves the choice open):
   - `application/json`: a list of objects, one per row, the header's columns as keys, typed
     values: numbers as numbers, booleans as booleans, dates as ISO strings (a year or
     year-month as written: no day is invented), IRIs and text as strings, unbound as null;
@@ -16,16 +16,14 @@
   Unknown query: 404. Unknown, repeated or missing required parameter, bad value or format:
   400 with the library's one-line message. Other methods than GET/HEAD: 405. No acceptable
   format: 406. Timeout: 503. More than `max_rows` rows: cut, with `X-Result-Truncated: true`.
-- GET `/openapi.json` and `/openapi.yaml`: the OpenAPI 3.1 document (`ccgraph.openapi`).
+- GET `/openapi.json` and `/openapi.yaml`: the OpenAPI 3.1 document (`ccgraph.web.openapi`).
+
+Errors are answered by `ccgraph.web.errors` (text/plain, or problem details for JSON clients).
 """
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Mapping
-from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -34,38 +32,24 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from . import openapi, pages, queries
-from .errors import InputError
-from .guard import Refused
-from .openapi import APPLICATION_JSON, FORMATS, HTML, SPARQL_JSON
-from .results import plain, python_value, to_csv, to_json
-from .server import CSV, TRUNCATED, negotiate, refusals
-from .store import Answer
+from .. import formats, queries
+from ..errors import InputError, NotFound
+from ..results import plain, to_csv, to_json, to_records
+from ..store import Answer
+from ..values import single
+from . import openapi, pages
+from .context import TRUNCATED
+from .errors import handled
+from .openapi import APPLICATION_JSON, FORMATS, HTML
 
 if TYPE_CHECKING:
-    from .server import Context
-    from .store import Store
+    from ..store import Store
+    from .context import Context
 
 LINKED_TYPES = ("network", "field")  # param types whose known values the store lists
 
 
 # --- rendering ----------------------------------------------------------------------------
-
-
-def _json_value(term: Any) -> Any:
-    value = python_value(term)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal | float):
-        return float(value) if math.isfinite(value) else str(value)
-    return value
-
-
-def to_records(answer: Answer) -> str:
-    """The `application/json` answer: a list of objects with typed values."""
-    records = [{v: _json_value(t) for v, t in zip(answer.variables, row, strict=True)}
-               for row in answer.rows]
-    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
 
 
 def _cell(term: Any) -> tuple[str, str | None]:
@@ -88,7 +72,8 @@ def to_html(query: queries.SavedQuery, answer: Answer, values: Mapping[str, str]
         rows=rows, values=values, index=index, truncated=truncated)
 
 
-RENDER = {APPLICATION_JSON: to_records, SPARQL_JSON: to_json, CSV: to_csv}
+RENDER = {"json": to_records, "srj": to_json, "csv": to_csv}  # and html: `to_html`
+NAMES = {media: name for name, media in FORMATS.items()}
 
 
 # --- the catalogue --------------------------------------------------------------------------
@@ -121,12 +106,7 @@ def _split(name: str) -> tuple[str, str | None]:
 
 
 def _request_values(request: Request) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for key, value in request.query_params.multi_items():
-        if key in values:
-            raise Refused(400, f"give parameter {key!r} once")
-        values[key] = value
-    return values
+    return single(request.query_params.multi_items())
 
 
 def _media(query: queries.SavedQuery, values: dict[str, str], extension: str | None,
@@ -135,11 +115,11 @@ def _media(query: queries.SavedQuery, values: dict[str, str], extension: str | N
     declared = any(p.name == "format" for p in query.params)
     chosen = None if declared else values.pop("format", None)
     if chosen is not None and chosen not in FORMATS:
-        raise Refused(400, f"format {chosen!r} is not one of {', '.join(FORMATS)}")
+        raise InputError(f"format {chosen!r} is not one of {', '.join(FORMATS)}")
     if chosen and extension and chosen != extension:
-        raise Refused(400, f"the extension asks for {extension}, format= for {chosen}")
+        raise InputError(f"the extension asks for {extension}, format= for {chosen}")
     chosen = extension or chosen
-    return FORMATS[chosen] if chosen else negotiate(accept, tuple(FORMATS.values()))
+    return FORMATS[chosen] if chosen else formats.negotiate(accept, tuple(FORMATS.values()))
 
 
 def routes(context: Context) -> list[BaseRoute]:
@@ -156,9 +136,9 @@ def routes(context: Context) -> list[BaseRoute]:
     async def catalogue(request: Request) -> Response:
         chosen = request.query_params.get("format")
         if chosen not in (None, "json", "html"):
-            raise Refused(400, f"format {chosen!r} is not one of json, html")
-        media = FORMATS[chosen] if chosen else negotiate(request.headers.get("accept"),
-                                                         (APPLICATION_JSON, HTML))
+            raise InputError(f"format {chosen!r} is not one of json, html")
+        media = FORMATS[chosen] if chosen else formats.negotiate(
+            request.headers.get("accept"), (APPLICATION_JSON, HTML))
         saved = sorted(queries.catalogue().items())
         if media == HTML:
             openapi_url = str(request.url_for("openapi-json"))
@@ -181,7 +161,7 @@ def routes(context: Context) -> list[BaseRoute]:
         try:
             query = queries.get(name)
         except InputError as error:
-            raise Refused(404, str(error)) from None
+            raise NotFound(str(error)) from None
         values = _request_values(request)
         media = _media(query, values, extension, request.headers.get("accept"))
         result = await context.call(request, queries.run, name, values)
@@ -195,7 +175,7 @@ def routes(context: Context) -> list[BaseRoute]:
             body = to_html(query, result, values, links=links, truncated=bool(headers),
                            index=str(request.url_for("queries")))
         else:
-            body = RENDER[media](result)
+            body = RENDER[NAMES[media]](result)
         return Response(body, media_type=media, headers=headers)
 
     async def document(request: Request) -> dict[str, Any]:
@@ -206,11 +186,11 @@ def routes(context: Context) -> list[BaseRoute]:
 
     async def openapi_yaml(request: Request) -> Response:
         text = yaml.safe_dump(await document(request), sort_keys=False, allow_unicode=True)
-        return Response(text, media_type="application/yaml")
+        return Response(text, media_type=openapi.YAML)
 
     return [
-        Route("/queries", refusals(catalogue), methods=["GET"], name="queries"),
-        Route("/queries/{name}", refusals(answer), methods=["GET"], name="saved-query"),
-        Route("/openapi.json", refusals(openapi_json), methods=["GET"], name="openapi-json"),
-        Route("/openapi.yaml", refusals(openapi_yaml), methods=["GET"], name="openapi-yaml"),
+        Route("/queries", handled(catalogue), methods=["GET"], name="queries"),
+        Route("/queries/{name}", handled(answer), methods=["GET"], name="saved-query"),
+        Route("/openapi.json", handled(openapi_json), methods=["GET"], name="openapi-json"),
+        Route("/openapi.yaml", handled(openapi_yaml), methods=["GET"], name="openapi-yaml"),
     ]

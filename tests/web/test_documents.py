@@ -16,12 +16,14 @@ from rdflib.namespace import DCAT, DCTERMS, ORG, RDF, VOID, XSD
 
 from ccgraph import namespaces as ns
 from ccgraph import queries
-from ccgraph.documents import describe
+from ccgraph.describe import describe
 from ccgraph.export import CONTEXT_FILE, context
 from ccgraph.namespaces import CCN
-from ccgraph.server import create_app
 from ccgraph.sources import load_dataset, load_ontology
 from ccgraph.store import MemoryStore
+from ccgraph.web.app import create_app
+
+from .responses import media
 
 with warnings.catch_warnings():  # starlette >= 1 prefers httpx2; httpx still works
     warnings.simplefilter("ignore")
@@ -43,16 +45,6 @@ RESOURCES = (
     "scheme/creative-fields", "membership/uccn/city/it/turin/design",
     "membership/bjcem/country/dz/external-partner", "source/seed-003", "claim/seed-003/1",
 )
-
-
-@pytest.fixture(scope="module")
-def client(stores):
-    with TestClient(create_app(stores["embedded"])) as test_client:
-        yield test_client
-
-
-def media(response) -> str:
-    return response.headers["content-type"].split(";")[0]
 
 
 def get(client: TestClient, path: str, accept: str | None = None, **kwargs):

@@ -37,11 +37,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import CcgraphError, InputError, QueryError, StoreError
-from .guard import Refused
+from ..errors import CcgraphError, InternalError, Refused, Unavailable, first_line
 
-PRELOAD = ["ccgraph.server", "ccgraph.rest", "ccgraph.documents", "ccgraph.pages",
-           "ccgraph.queries", "ccgraph.store", "ccgraph.remote", "pyoxigraph"]
+# what a worker runs: the modules of the functions the routes send it, and what they use
+PRELOAD = ["ccgraph.web.sparql", "ccgraph.web.rest", "ccgraph.web.pages", "ccgraph.describe",
+           "ccgraph.queries", "ccgraph.store", "ccgraph.store.remote", "pyoxigraph"]
 WATCH_INTERVAL = 0.1
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
@@ -119,8 +119,8 @@ class Pool:
     # --- the public side -------------------------------------------------------------
 
     async def call(self, client: str, function: Callable[..., Any], *args: Any) -> Any:
-        """`function(store, *args)` in a worker; its value, or the error it raised (a
-        Refused carrying the HTTP status)."""
+        """`function(store, *args)` in a worker; its value, or the CcgraphError it raised
+        (any other exception arrives as an InternalError)."""
         deadline = time.monotonic() + self.limits.timeout
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._waiters, self._call, client, deadline,
@@ -156,7 +156,7 @@ class Pool:
                 self._condition.notify_all()
         if reply[0] == "ok":
             return reply[1]
-        raise Refused(reply[1], reply[2])
+        raise reply[1]
 
     def _ask(self, worker: Worker, job: tuple, deadline: float) -> tuple:
         try:
@@ -171,9 +171,9 @@ class Pool:
             pass
         except pickle.PicklingError as error:
             self._release(worker)
-            raise Refused(500, f"internal error: {error}") from None
+            raise InternalError(f"internal error: {error}") from None
         self._discard(worker)
-        raise Refused(503, worker.stopped or "the query's worker died; try again")
+        raise Unavailable(worker.stopped or "the query's worker died; try again")
 
     def _acquire(self, client: str, deadline: float) -> Worker:
         """An idle worker (started if there is room) for `client`, or 503 at the deadline."""
@@ -181,7 +181,7 @@ class Pool:
         with self._condition:
             while True:
                 if self._closed:
-                    raise Refused(503, "the server is stopping")
+                    raise Unavailable("the server is stopping")
                 if self._clients.get(client, 0) < self.limits.per_client:
                     if self._idle:
                         worker = self._idle.pop()
@@ -191,7 +191,7 @@ class Pool:
                         break
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise Refused(503, "the endpoint is busy: no worker was free within "
+                    raise Unavailable("the endpoint is busy: no worker was free within "
                                        f"{self.limits.timeout:g} s; try again later")
                 self._condition.wait(remaining)
             self._clients[client] = self._clients.get(client, 0) + 1
@@ -220,13 +220,13 @@ class Pool:
         wait = max(deadline - time.monotonic(), 5.0)  # a first start loads the fork server
         try:
             if not worker.connection.poll(wait):
-                raise Refused(503, "a worker did not start in time; try again")
+                raise Unavailable("a worker did not start in time; try again")
             reply = worker.connection.recv()
         except (EOFError, OSError):
-            reply = ("error", 503, "a worker could not start")
+            reply = ("error", Unavailable("a worker could not start"))
         if reply[0] != "ready":
             worker.close()
-            raise Refused(reply[1], reply[2])
+            raise reply[1]
         return worker
 
     def _release(self, worker: Worker) -> None:
@@ -279,7 +279,7 @@ def _main(connection: Any, blob: bytes, environ: dict[str, str]) -> None:
         store = pickle.loads(blob)
         _forbid_connections(_allowed_addresses(store))
     except Exception as error:
-        connection.send(("error", *_status(error)))
+        connection.send(("error", _as_error(error)))
         return
     connection.send(("ready",))
     while True:
@@ -293,26 +293,20 @@ def _main(connection: Any, blob: bytes, environ: dict[str, str]) -> None:
                 refresh()
             reply: tuple = ("ok", function(store, *args))
         except Exception as error:
-            reply = ("error", *_status(error))
+            reply = ("error", _as_error(error))
         try:
             connection.send(reply)
         except (pickle.PicklingError, TypeError, AttributeError) as error:
-            connection.send(("error", 500, f"internal error: an answer that cannot be sent "
-                                           f"({type(error).__name__})"))
+            connection.send(("error", InternalError(f"internal error: an answer that cannot "
+                                                    f"be sent ({type(error).__name__})")))
 
 
-def _status(error: Exception) -> tuple[int, str]:
-    """The HTTP status and one-line message of an error raised in a worker."""
-    message = (str(error).strip() or type(error).__name__).splitlines()[0]
-    if isinstance(error, Refused):
-        return error.status, message
-    if isinstance(error, StoreError):
-        return 503, message
-    if isinstance(error, QueryError):
-        return 500, message
-    if isinstance(error, InputError | CcgraphError):
-        return 400, message
-    return 500, f"internal error: {type(error).__name__}: {message}"
+def _as_error(error: Exception) -> CcgraphError:
+    """An error raised in a worker as it crosses to the server: a CcgraphError as it is
+    (one line), anything else as an InternalError."""
+    if isinstance(error, CcgraphError):
+        return type(error)(first_line(error))
+    return InternalError(f"internal error: {type(error).__name__}: {first_line(error)}")
 
 
 def _allowed_addresses(store: Any) -> set[tuple[str, int]]:
@@ -340,7 +334,7 @@ def _forbid_connections(allowed: set[tuple[str, int]]) -> None:
             address = args[1]
             if isinstance(address, tuple) and (str(address[0]), address[1]) in allowed:
                 return
-            raise Refused(400, "ccgraph does not connect to other servers while answering "
+            raise Refused("ccgraph does not connect to other servers while answering "
                                f"a query (refused: {address!r})")
 
     sys.addaudithook(hook)

@@ -1,8 +1,10 @@
 """The OpenAPI 3.1 document of the REST API, generated from the saved-query catalogue.
 
 One path per saved query (`/queries/members-at`, ...) with its typed parameters; the
-answer's media types (`FORMATS`) with schemas built from the query's columns; `/queries`
-(the catalogue) and `/sparql` (the SPARQL 1.1 Protocol endpoint) in brief.
+answer's media types (`FORMATS`, from `formats.REST`) with schemas built from the query's
+columns; `/queries` (the catalogue) and `/sparql` (the SPARQL 1.1 Protocol endpoint) in
+brief. Errors are one line of text/plain, or RFC 9457 problem details for JSON clients
+(`ccgraph.web.errors`).
 
 Parameter schemas: a date is `string` `format: date` (or the word `today`); an integer is
 `integer`; a country is two letters; a member is a string (IRI, slug path or name). Values
@@ -16,16 +18,21 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from . import __version__
-from .queries import Param, SavedQuery
-from .server import CSV, GRAPH_TYPES, RESULT_TYPES, TRUNCATED
-from .server import JSON as SPARQL_JSON
+from .. import formats
+from ..queries import Param, SavedQuery
+from ..version import __version__
+from .context import TRUNCATED
+from .errors import PROBLEM
 
-APPLICATION_JSON = "application/json"
-HTML = "text/html"
 # the `format` parameter / file extension of a query's answer -> its media type (the first
 # is the default when the Accept header leaves the choice open)
-FORMATS = {"json": APPLICATION_JSON, "srj": SPARQL_JSON, "csv": CSV, "html": HTML}
+FORMATS = {name: formats.get(name).media for name in formats.REST}
+APPLICATION_JSON = FORMATS["json"]
+SPARQL_JSON = FORMATS["srj"]
+CSV = FORMATS["csv"]
+HTML = FORMATS["html"]
+TEXT = formats.get("table").media  # text/plain
+YAML = "application/yaml"  # the OpenAPI document's other form (not a format of answers)
 
 Schema = dict[str, Any]
 
@@ -40,11 +47,23 @@ _TERM: Schema = {
         "xml:lang": {"type": "string"},
     },
 }
-_TEXT = {"text/plain": {"schema": {"type": "string"}}}
+_PROBLEM: Schema = {  # RFC 9457
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {"type": {"type": "string"}, "title": {"type": "string"},
+                   "status": {"type": "integer"}, "detail": {"type": "string"}},
+}
+_ERROR_BODY = {TEXT: {"schema": {"type": "string"}}, PROBLEM: {"schema": _PROBLEM}}
+
+
+def _error(description: str) -> Schema:
+    return {"description": description, "content": _ERROR_BODY}
+
+
 _ERRORS = {
-    "400": {"description": "a bad parameter or value (one line naming it)", "content": _TEXT},
-    "406": {"description": "no acceptable media type", "content": _TEXT},
-    "503": {"description": "the query ran longer than the server's timeout", "content": _TEXT},
+    "400": _error("a bad parameter or value (one line naming it)"),
+    "406": _error("no acceptable media type"),
+    "503": _error("the query ran longer than the server's timeout"),
 }
 
 
@@ -173,10 +192,10 @@ _SPARQL = {"get": {
     "responses": {
         "200": {"description": "the answer", "content": {
             media: {"schema": {"type": "string" if media != SPARQL_JSON else "object"}}
-            for media in (*RESULT_TYPES, *GRAPH_TYPES)
+            for media in formats.media((*formats.ROWS, *formats.GRAPHS))
         }},
         **_ERRORS,
-        "403": {"description": "an update (the endpoint is read-only)", "content": _TEXT},
+        "403": _error("an update (the endpoint is read-only)"),
     },
 }}
 

@@ -1,0 +1,224 @@
+"""What each `ccgraph` verb does: call the library with the parsed arguments, write the
+answer to stdout. Diagnostics go to stderr; errors are raised for `ccgraph.cli.main`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .. import formats
+from ..errors import EXIT_NONCONFORMING, EXIT_OK, CcgraphError, InputError
+
+
+def _open(args: argparse.Namespace):
+    from ..store import open_store
+
+    return open_store(getattr(args, "store", None), args.data_dir)
+
+
+def _output(answer, fmt: str | None) -> None:
+    from ..results import render
+
+    chosen = formats.terminal_name(fmt or ("table" if sys.stdout.isatty() else "csv"))
+    sys.stdout.write(render(answer, chosen))
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from ..store import EmbeddedStore, build
+    from ..summary import summarize
+
+    build(args.data_dir, force=args.force)
+    # the store the pointer names now: this build's, or a newer one if another build
+    # finished meanwhile (this one's may then be gone)
+    store = EmbeddedStore(args.data_dir, auto_build=False)
+    try:
+        print(summarize(store).text())
+    finally:
+        store.close()
+    print(f"store: {store.path}")
+    return EXIT_OK
+
+
+def run_query_list(args: argparse.Namespace) -> int:
+    from ..queries import catalogue
+
+    for name, saved in sorted(catalogue().items()):
+        print(f"{name:<24} {saved.summary}")
+    return EXIT_OK
+
+
+def run_query_show(args: argparse.Namespace) -> int:
+    from ..queries import get
+
+    saved = get(args.name)
+    print(f"{saved.name}: {saved.summary}\n")
+    if saved.description:
+        print(saved.description.strip() + "\n")
+    print("parameters:" if saved.params else "parameters: none")
+    for p in saved.params:
+        need = "required" if p.required else f"default {p.default}" if p.default else "optional"
+        allowed = f"; one of {', '.join(p.allowed)}" if p.allowed else ""
+        print(f"  {p.name} ({p.type}, {need}{allowed}) {p.description}".rstrip())
+    print(f"columns: {', '.join(saved.columns)}\n")
+    print(saved.text().rstrip())
+    return EXIT_OK
+
+
+def _params(pairs: Sequence[str], at: str | None) -> dict[str, str]:
+    from .. import values
+
+    params = values.pairs(pairs)
+    if at is not None:
+        if "date" in params:
+            raise CcgraphError("give the date either with --at or with --param date=, not both")
+        params["date"] = at
+    return params
+
+
+def run_query_run(args: argparse.Namespace) -> int:
+    from ..queries import get, run
+
+    get(args.name)  # an unknown name fails before the store is opened
+    answer = run(_open(args), args.name, _params(args.param, args.at))
+    _output(answer, args.format)
+    return EXIT_OK
+
+
+def run_sparql(args: argparse.Namespace) -> int:
+    from ..guard import analyse, held_graphs
+
+    text = args.query
+    path = Path(text)
+    if "\n" not in text and len(text) < 4096 and path.suffix in (".rq", ".sparql"):
+        if not path.is_file():
+            raise InputError(f"{path}: no such file")
+        text = path.read_text(encoding="utf-8")
+    store = _open(args)
+    form = analyse(text, held_graphs(store))  # refuses updates, SERVICE, LOAD, remote FROM
+    if form == "AskQuery":
+        print("true" if store.ask(text) else "false")
+    elif form in ("ConstructQuery", "DescribeQuery"):
+        from .. import namespaces as ns
+
+        graph = ns.bind_prefixes(store.construct(text))
+        sys.stdout.write(graph.serialize(format="turtle"))
+    else:
+        _output(store.select(text), args.format)
+    return EXIT_OK
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from ..export import serialize, write_atomically
+    from ..reasoning import with_inferences
+    from ..sources import load_dataset
+
+    dataset = load_dataset()
+    if args.inferred:
+        dataset = with_inferences(dataset, "owlrl")
+    data = serialize(dataset, args.format)
+    if args.output:
+        write_atomically(args.output, data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return EXIT_OK
+
+
+def run_showcase(args: argparse.Namespace) -> int:
+    import yaml
+
+    from ..queries import run
+    from ..results import to_table
+    from ..sources import QUERIES_DIR
+
+    store = _open(args)
+    for item in yaml.safe_load((QUERIES_DIR / "showcase.yaml").read_text(encoding="utf-8")):
+        params = {k: str(v) for k, v in (item.get("params") or {}).items()}
+        shown = " ".join(f"--param {k}={v}" for k, v in params.items())
+        print(f"## {item['question']}\n$ ccgraph query run {item['query']} {shown}".rstrip())
+        print(to_table(run(store, item["query"], params)))
+    return EXIT_OK
+
+
+def _data_paths(paths: Sequence[Path]) -> list[Path]:
+    """The files to read: each file given, and the data files of each folder given; a file
+    named twice is read once."""
+    from ..sources import data_files
+
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(data_files(path))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise InputError(f"{path}: no such file or folder")
+    unique: dict[Path, Path] = {}
+    for file in files:
+        unique.setdefault(file.resolve(), file)
+    return list(unique.values())
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    """Validate the shipped data, or the given files: each read whole (a quad format's named
+    graphs included) with the ontology and the derived attestations added as for the shipped
+    data. Files that together hold no triple are an input error: nothing was validated."""
+    from ..sources import completed, load_dataset, load_files
+    from ..validation import validate
+
+    if args.paths:
+        files = _data_paths(args.paths)
+        given = load_files(files)
+        if next(iter(given.quads((None, None, None, None))), None) is None:
+            names = ", ".join(str(path) for path in files)
+            raise InputError(f"{names}: nothing to validate (no triples)")
+        dataset = completed(given)
+    else:
+        dataset = load_dataset()
+    report = validate(dataset, inference=args.inference)
+    if args.format == "turtle":
+        sys.stdout.write(report.graph.serialize(format="turtle"))
+    elif args.format == "json":
+        json.dump(report.to_json(), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(report.text())
+    return EXIT_OK if report.conforms else EXIT_NONCONFORMING
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from ..web.app import create_app, listen, server
+
+    numbers = {"--timeout": args.timeout, "--max-rows": args.max_rows,
+               "--workers": args.workers, "--max-memory": args.max_memory,
+               "--per-client": 1 if args.per_client is None else args.per_client}
+    for option, value in numbers.items():
+        if value <= 0:
+            raise CcgraphError(f"{option} must be positive, got {value:g}")
+    sock = listen(args.host, args.port)  # a busy port is a usage error, before anything else
+    store = _open(args)
+    app = create_app(store, timeout=args.timeout, max_rows=args.max_rows,
+                     workers=args.workers, per_client=args.per_client,
+                     max_memory=args.max_memory * 2**20)
+    close = getattr(store, "close", None)
+    if close is not None:  # the workers open their own handles; this one would pin the store
+        close()
+    print(f"ccgraph: serving on http://{args.host}:{args.port}/ (Ctrl-C to stop)",
+          file=sys.stderr)
+    server(app).run(sockets=[sock])
+    return EXIT_OK
+
+
+def run_push(args: argparse.Namespace) -> int:
+    from ..sources import load_dataset
+    from ..store.remote import RemoteStore, graph_counts, is_remote
+
+    if not args.store or not is_remote(args.store):
+        raise CcgraphError("push needs --store URL (or $CCGRAPH_STORE): an http(s) URL")
+    store = RemoteStore(args.store, gsp_url=args.gsp)
+    counts = store.load(load_dataset(), replace=args.replace)
+    print("\n".join(graph_counts(counts)))
+    return EXIT_OK

@@ -1,0 +1,137 @@
+"""Resolving the values people give a saved query into checked RDF terms, against the store.
+
+A value's syntax is checked by `ccgraph.values`; here it becomes a term the query can bind.
+Dates and integers become typed literals; a country code must be one the graph holds;
+networks, fields and members are looked up in the store: names are bound as literals to
+look them up, a slug is made into a candidate IRI only when it is nothing but
+[a-z0-9-/], and an IRI is bound only if it is a well-formed one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from rdflib import Literal, URIRef
+from rdflib.term import Identifier
+
+from .. import namespaces as ns
+from ..errors import InputError
+from ..values import as_text, date_literal, is_iri, is_plain, is_slug_path
+from .binding import values_block
+from .catalogue import Param, SavedQuery
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+_FORMS = {
+    "network": "a network slug or IRI",
+    "member": "an IRI, a slug path such as it/turin, or an English name",
+    "field": "a creative field's English label or slug",
+    "country": "an ISO 3166-1 alpha-2 code of a country in the graph",
+    "date": "a calendar date YYYY-MM-DD, or 'today'",
+    "integer": "a whole number",
+}
+
+PREFIXES = """PREFIX ccn: <https://w3id.org/ccgraph/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+# per type: the classes of its resources, their primary English label, other labels,
+# and the IRI path segments a slug may be given under
+_LOOKUP = {
+    "network": ("ccn:Network", "rdfs:label", "rdfs:label|skos:altLabel", ("network",)),
+    "field": ("ccn:CreativeField", "skos:prefLabel", "skos:prefLabel|skos:altLabel", ("field",)),
+    "member": ("ccn:City ccn:Province ccn:Region ccn:Country", "rdfs:label",
+               "skos:altLabel|rdfs:label", ("city", "province", "region", "country", "")),
+}
+
+
+def resolve(query: SavedQuery, values: Mapping[str, Any], store: Store) -> dict[str, Identifier]:
+    """Strings (from the CLI or HTTP), or dates, -> checked terms, with defaults applied."""
+    query.check(values)
+    bindings: dict[str, Identifier] = {}
+    for param in query.params:
+        raw = values.get(param.name)
+        raw = "" if raw is None else as_text(raw)
+        if not raw.strip():
+            if param.default is None and param.required:
+                raise InputError(f"query {query.name!r} needs parameter {param.name!r} "
+                                 f"({param.type}: {param.description or _FORMS[param.type]})")
+            if param.default is None:
+                continue
+            raw = param.default
+        bindings[param.name] = _resolve_value(query, param, raw.strip(), store)
+    return bindings
+
+
+def _resolve_value(query: SavedQuery, param: Param, raw: str, store: Store) -> Identifier:
+    def bad(reason: str) -> InputError:
+        return InputError(f"query {query.name!r}, parameter {param.name!r}: {raw!r} {reason}")
+
+    if not is_plain(raw):
+        raise bad(f"is not {_FORMS[param.type]} (too long, or control characters)")
+    if param.allowed and raw.lower() not in {a.lower() for a in param.allowed}:
+        raise bad(f"is not allowed (allowed: {', '.join(param.allowed)})")
+    if param.type == "date":
+        try:
+            return date_literal(raw, today=True)
+        except InputError:
+            raise bad(f"is not {_FORMS['date']}") from None
+    if param.type == "integer":
+        if not re.fullmatch(r"[+-]?\d{1,9}", raw):
+            raise bad(f"is not {_FORMS['integer']}")
+        return Literal(int(raw))
+    if param.type == "country":
+        code = raw.upper()
+        found = re.fullmatch(r"[A-Z]{2}", code) and store.ask(
+            PREFIXES + "ASK { " + values_block(["code"], [[Literal(code)]])
+            + " ?country a ccn:Country ; ccn:isoCode ?code }")
+        if not found:
+            raise bad(f"is not {_FORMS['country']}")
+        return Literal(code)
+    hits = _lookup(store, param.type, raw)
+    if len(hits) == 1:
+        return hits[0][0]
+    if hits:
+        listed = ", ".join(f"{label or '?'} <{iri}>" for iri, label in hits)
+        raise bad(f"is ambiguous: {listed}; give the IRI or the slug path")
+    allowed = "" if param.type == "member" else f"; allowed: {', '.join(known(store, param))}"
+    raise bad(f"matches no {param.type} ({_FORMS[param.type]}{allowed})")
+
+
+def _lookup(store: Store, kind: str, raw: str) -> list[tuple[URIRef, str]]:
+    """Resources of `kind` whose IRI is `raw`, or {base}id/{segment}/{raw as a slug path};
+    failing that, whose primary English label, then any label, is `raw` (in any case).
+    Names are bound as literals; an IRI only after it was checked."""
+    classes, primary, other, segments = _LOOKUP[kind]
+    candidates = [URIRef(raw)] if is_iri(raw) else []
+    path = raw.lower() if kind == "member" else re.sub(r" +", "-", raw.lower())
+    if is_slug_path(path):
+        candidates += [URIRef(ns.base() + "id/" + "/".join(filter(None, (segment, path))))
+                       for segment in segments]
+    label = f'OPTIONAL {{ ?x {primary} ?label FILTER (LANG(?label) = "en") }}'
+    hits = store.select(PREFIXES + f"""SELECT DISTINCT ?x ?label WHERE {{
+      {values_block(["x"], [[c] for c in candidates])}
+      ?x a ?class . VALUES ?class {{ {classes} }} {label}
+    }} ORDER BY STR(?x)""").rows if candidates else ()
+    for predicate, english in ((primary, '&& LANG(?name_) = "en"'), (other, "")):
+        if hits:
+            break
+        hits = store.select(PREFIXES + f"""SELECT DISTINCT ?x ?label WHERE {{
+          {values_block(["name"], [[Literal(raw.lower())]])}
+          ?x a ?class ; {predicate} ?name_ . VALUES ?class {{ {classes} }}
+          FILTER (LCASE(STR(?name_)) = ?name {english}) {label}
+        }} ORDER BY STR(?x)""").rows
+    return [(row[0], str(row[1] or "")) for row in hits]  # type: ignore[misc]
+
+
+def known(store: Store, param: Param) -> list[str]:
+    """What a network or field parameter accepts: network slugs, fields' English labels."""
+    classes, primary, _, _ = _LOOKUP[param.type]
+    rows = store.select(PREFIXES + f"""SELECT ?x ?label WHERE {{ ?x a {classes}
+        OPTIONAL {{ ?x {primary} ?label FILTER (LANG(?label) = "en") }} }}""").rows
+    names = [str(x).rsplit("/", 1)[-1] if param.type == "network" else str(label)
+             for x, label in rows]
+    return sorted(set(names))

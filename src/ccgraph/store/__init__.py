@@ -1,0 +1,49 @@
+"""Triple-store backends behind one small interface (`Store`), exchanging rdflib terms.
+
+- `EmbeddedStore` (`embedded`): a persistent Oxigraph store in a per-user data directory,
+  built from the sources on first use and rebuilt when they change (`builds`).
+- `MemoryStore` (`memory`): rdflib in memory, for tests and tiny uses.
+- `RemoteStore` (`remote`): any SPARQL 1.1 endpoint over HTTP; imported only when asked
+  for, so that opening the other stores never loads an HTTP client.
+
+All answer `select(query)` with the variable names and rows of rdflib terms (`terms`
+converts). Saved-query parameters arrive already bound as checked RDF terms
+(`ccgraph.queries`): one mechanism for every backend, since pyoxigraph's `substitutions`
+only accept variables that the query projects, which aggregate queries do not.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import InputError, StoreError
+from .base import Answer, GraphSet, Row, Store, merged
+from .builds import STORE_ENV, build, current_store, default_location, fingerprint, source_files
+from .embedded import EmbeddedStore
+from .memory import MemoryStore
+
+BACKENDS = ("embedded", "memory", "an http(s) URL of a SPARQL endpoint")
+STORE_CHOICE_ENV = "CCGRAPH_STORE"
+
+
+def open_store(kind: str | None = None, location: Path | None = None) -> Store:
+    """The store `kind` names: "embedded" (default), "memory", or the URL of a remote
+    SPARQL endpoint; without a kind, $CCGRAPH_STORE, else embedded."""
+    kind = kind or os.environ.get(STORE_CHOICE_ENV) or "embedded"
+    if kind == "embedded":
+        return EmbeddedStore(location)
+    if kind == "memory":
+        return MemoryStore()
+    from .remote import RemoteStore, is_remote  # httpx: only for a remote store
+
+    if is_remote(kind):
+        return RemoteStore(kind)
+    raise InputError(f"unknown store {kind!r} (allowed: {', '.join(BACKENDS)})")
+
+
+__all__ = [
+    "Answer", "GraphSet", "Row", "Store", "EmbeddedStore", "MemoryStore", "build",
+    "open_store", "current_store", "fingerprint", "source_files", "default_location",
+    "merged", "STORE_ENV", "STORE_CHOICE_ENV", "BACKENDS", "StoreError",
+]

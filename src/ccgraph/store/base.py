@@ -1,0 +1,72 @@
+"""What every store backend shares: the answer types, the `Store` protocol they all
+follow, the limit check, and the RDF merge of a dataset's named graphs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from rdflib import Dataset, Graph, URIRef
+from rdflib.term import Identifier
+
+from .. import namespaces as ns
+from ..errors import InputError
+
+Row = tuple[Identifier | None, ...]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A SELECT answer: variable names in order, and rows of rdflib terms (None = unbound)."""
+
+    variables: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class GraphSet:
+    """The dataset a request names instead of the store's own (the SPARQL Protocol's
+    `default-graph-uri` and `named-graph-uri`): the default graph is the RDF merge of the
+    `default` graphs (empty if none is named), and only the `named` graphs are visible to
+    GRAPH. Every graph must be one the store holds; none is ever fetched."""
+
+    default: tuple[URIRef, ...] = ()
+    named: tuple[URIRef, ...] = ()
+
+
+class Store(Protocol):
+    # how saved-query parameters are bound: "constants" (terms in place of the variables)
+    # or "values" (a generated VALUES block, for remote endpoints); see ccgraph.queries
+    binding: str
+
+    # `limit`: at most that many rows (triples) are read from the engine; None = all
+    def select(self, query: str, dataset: GraphSet | None = None, *,
+               limit: int | None = None) -> Answer: ...
+
+    def ask(self, query: str, dataset: GraphSet | None = None) -> bool: ...
+
+    def construct(self, query: str, dataset: GraphSet | None = None, *,
+                  limit: int | None = None) -> Graph: ...
+
+    def __len__(self) -> int: ...
+
+
+def checked_limit(limit: int | None) -> int | None:
+    """A `limit` argument, refused if negative."""
+    if limit is not None and limit < 0:
+        raise InputError(f"a limit must be 0 or more, not {limit}")
+    return limit
+
+
+def merged(dataset: Dataset) -> Graph:
+    """The RDF merge of a dataset's named graphs, each triple once."""
+    graph = ns.new_graph()
+    for triple in dataset.triples((None, None, None)):
+        graph.add(triple)
+    return graph
+
+
+def first_line(error: Exception) -> str:
+    """The first line of an engine's error message (its type if it has none)."""
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0]

@@ -1,0 +1,85 @@
+"""The one converter between rdflib terms, which ccgraph works with, and the other forms
+a term takes on its way: pyoxigraph terms (the embedded store, the Oxigraph copy that
+validation queries) and the terms of the SPARQL 1.1 Query Results JSON format (what a
+remote store answers, and what `srj` answers are written in)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Identifier, Node
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+
+
+def from_oxigraph(term: Any) -> Identifier | None:
+    """The rdflib term of a pyoxigraph term (None, an unbound variable, stays None)."""
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    if datatype == XSD_STRING:
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(datatype))
+
+
+def to_oxigraph(term: Node) -> Any:
+    """The pyoxigraph term of an rdflib IRI, blank node or literal; TypeError for any
+    other node (a variable, a quoted graph)."""
+    import pyoxigraph as ox
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD_STRING)))
+    raise TypeError(f"not an RDF term of Oxigraph: {term!r}")
+
+
+def from_sparql_json(binding: Mapping[str, str] | None) -> Identifier | None:
+    """The rdflib term of a SPARQL 1.1 Query Results JSON term (Virtuoso's `typed-literal`
+    too); None, an unbound variable, stays None."""
+    if binding is None:
+        return None
+    kind = binding["type"]
+    if kind == "uri":
+        return URIRef(binding["value"])
+    if kind == "bnode":
+        return BNode(binding["value"])
+    if "xml:lang" in binding:
+        return Literal(binding["value"], lang=binding["xml:lang"])
+    datatype = binding.get("datatype")
+    if datatype == XSD_BOOLEAN:  # canonical form: Virtuoso writes true as "1"
+        return Literal({"1": "true", "0": "false"}.get(binding["value"], binding["value"]),
+                       datatype=URIRef(datatype))
+    if datatype and datatype != XSD_STRING:
+        return Literal(binding["value"], datatype=URIRef(datatype))
+    return Literal(binding["value"])
+
+
+def to_sparql_json(term: Identifier) -> dict[str, str]:
+    """A bound rdflib term as a term of the SPARQL 1.1 Query Results JSON format."""
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    assert isinstance(term, Literal)
+    value: dict[str, str] = {"type": "literal", "value": str(term)}
+    if term.language:
+        value["xml:lang"] = term.language
+    elif term.datatype and str(term.datatype) != XSD_STRING:
+        value["datatype"] = str(term.datatype)
+    return value

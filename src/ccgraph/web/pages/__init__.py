@@ -1,0 +1,28 @@
+"""The HTML pages: what each one shows, read from the store with SPARQL (`model`), rendered
+with the Jinja2 templates in `web/templates/` (`html`: autoescaped; no script, nothing
+loaded from the network).
+
+- a place (city, province, region): its names in every language, its country, its
+  coordinates, its memberships as a timeline (network, role, start, end, sources); a
+  country: its own memberships, and the places in it with theirs (`places`);
+- a network: its offices (seat, secretariat, presidency), its members valid at a date
+  (saved query `members-at`), and the size claims of the sources (`claims-check`); a
+  creative field: the members holding it at a date, network by network (`networks`);
+- any other resource: its statements, and the resources that point to it (`resources`,
+  which chooses the page by the resource's class);
+- the home page: the networks, the creative fields, a search of labels (`front`);
+- the documentation of the ontology (`vocabulary`); the error page (`html`).
+
+Links go to local `/id/...` paths (which 303 to `/doc/...`), so the pages work on any host.
+Dates are shown at their precision: a year stays a year, a month a month.
+Every value reaches a query as a checked RDF term (`queries.values_block`), never as text.
+"""
+
+from __future__ import annotations
+
+from .front import home
+from .html import ENV, error, local
+from .resources import resource
+from .vocabulary import ontology
+
+__all__ = ["ENV", "error", "home", "local", "ontology", "resource"]

@@ -16,7 +16,7 @@ import pytest
 
 from ccgraph.errors import InputError
 from ccgraph.store import EmbeddedStore, MemoryStore
-from projects import COUNT_CITIES, NEW_CITY
+from projects import COUNT_CITIES, NEW_CITY, SHIPPED_CITIES
 
 
 def env(project: Path) -> dict[str, str]:
@@ -44,10 +44,9 @@ def pointer(project: Path) -> str:
 
 
 def test_built_on_first_use_and_reused(project: Path):
-    # 404 cities in the UCCN table (405 rows, Lyon twice) + 25 more the seeds name.
-    assert cities(project)[0] == 429
+    assert cities(project)[0] == SHIPPED_CITIES
     first = pointer(project)
-    assert cities(project)[0] == 429
+    assert cities(project)[0] == SHIPPED_CITIES
     assert pointer(project) == first
     assert sorted(p.name for p in (project / "store").iterdir()) == [
         "build.lock", "current", first, f"{first}.lock"
@@ -65,18 +64,18 @@ def test_build_keeps_a_current_store_as_it_is(project: Path):
 
 
 def test_rebuilt_when_a_source_changes(project: Path):
-    assert cities(project)[0] == 429
+    assert cities(project)[0] == SHIPPED_CITIES
     first = pointer(project)
     with (project / "data" / "gazetteer.ttl").open("a", encoding="utf-8") as handle:
         handle.write(NEW_CITY)
-    assert cities(project)[0] == 430
+    assert cities(project)[0] == SHIPPED_CITIES + 1
     assert pointer(project) != first
     assert not (project / "store" / first).exists()  # the old one is cleaned up
     assert not (project / "store" / f"{first}.lock").exists()
 
 
 def test_failed_build_leaves_the_previous_store_answering(project: Path):
-    assert cities(project)[0] == 429
+    assert cities(project)[0] == SHIPPED_CITIES
     first = pointer(project)
     listing = sorted(p.name for p in (project / "store").iterdir())
     with (project / "data" / "gazetteer.ttl").open("a", encoding="utf-8") as handle:
@@ -87,7 +86,7 @@ def test_failed_build_leaves_the_previous_store_answering(project: Path):
     assert "gazetteer.ttl:" in explicit.stderr and "Traceback" not in explicit.stderr
 
     count, warning = cities(project)  # a reader still gets the whole previous store
-    assert count == 429
+    assert count == SHIPPED_CITIES
     assert "answering from the previous store" in warning
     assert pointer(project) == first
     assert sorted(p.name for p in (project / "store").iterdir()) == listing  # nothing left over
@@ -101,7 +100,7 @@ def test_force_rebuilds_the_same_sources(project: Path):
     second = pointer(project)  # a new folder: one a reader has open is never replaced
     assert second != first and second.rsplit("-", 1)[0] == first.rsplit("-", 1)[0]
     assert not (project / "store" / first).exists()
-    assert cities(project)[0] == 429
+    assert cities(project)[0] == SHIPPED_CITIES
 
 
 # --- limit --------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from ccgraph.store import EmbeddedStore, StoreError
-from projects import COUNT_CITIES, NEW_CITY
+from projects import COUNT_CITIES, NEW_CITY, SHIPPED_CITIES
 
 QUERY = ("query", "run", "members-at", "--param", "network=uccn")
 
@@ -188,19 +188,19 @@ def test_a_long_lived_store_follows_a_rebuild(project: Path):
     assert ccgraph(project, "build").returncode == 0
     store = EmbeddedStore(location, auto_build=False)
     old = store.path
-    assert (cities(store), store.generation(), store.refresh()) == (429, old.name, False)
+    assert (cities(store), store.generation(), store.refresh()) == (SHIPPED_CITIES, old.name, False)
 
     with (project / "data" / "gazetteer.ttl").open("a", encoding="utf-8") as handle:
         handle.write(NEW_CITY)
     assert ccgraph(project, "build").returncode == 0
     new = location / pointer(location)
     assert new != old and old.is_dir()  # still open here: the build left it
-    assert (store.generation(), store.path, cities(store)) == (new.name, old, 429)
+    assert (store.generation(), store.path, cities(store)) == (new.name, old, SHIPPED_CITIES)
 
     pinned = EmbeddedStore.from_path(old)  # another holder of the old store
     assert store.refresh() is True and store.refresh() is False
-    assert (store.path, cities(store)) == (new, 430)
-    assert pinned.refresh() is False and cities(pinned) == 429
+    assert (store.path, cities(store)) == (new, SHIPPED_CITIES + 1)
+    assert pinned.refresh() is False and cities(pinned) == SHIPPED_CITIES
     assert ccgraph(project, "build").returncode == 0
     assert old.is_dir()  # the pinned store still has it open
 
@@ -208,7 +208,7 @@ def test_a_long_lived_store_follows_a_rebuild(project: Path):
     assert ccgraph(project, "build").returncode == 0
     assert not old.exists() and not (location / f"{old.name}.lock").exists()
     only_the_current_store(location)
-    assert cities(store) == 430
+    assert cities(store) == SHIPPED_CITIES + 1
     store.close()
     with pytest.raises(StoreError, match="closed"):
         cities(store)
@@ -219,7 +219,7 @@ def test_a_store_removed_under_a_running_process(project: Path):
     assert ccgraph(project, "build").returncode == 0
     store = EmbeddedStore(location, auto_build=False)
     shutil.rmtree(store.path)  # by hand, not by a build
-    assert cities(store) == 429  # the open files still answer
+    assert cities(store) == SHIPPED_CITIES  # the open files still answer
     with pytest.raises(StoreError) as removed:
         store.refresh()
     assert str(removed.value) == (
@@ -230,7 +230,7 @@ def test_a_store_removed_under_a_running_process(project: Path):
         store.refresh()
     store.close()
     after = ccgraph(project, "sparql", COUNT_CITIES, "--format", "csv")  # a new process
-    assert (after.returncode, after.stdout.split()) == (0, ["n", "429"]), after.stderr
+    assert (after.returncode, after.stdout.split()) == (0, ["n", str(SHIPPED_CITIES)]), after.stderr
 
 
 # --- faults of the environment --------------------------------------------------------

@@ -28,7 +28,8 @@ import re
 from collections.abc import Callable, Collection
 from typing import Any
 
-from .errors import Forbidden, Refused
+from .errors import Forbidden, Refused, first_line
+from .store.base import generation
 
 FORMS = {"SELECT": "SelectQuery", "ASK": "AskQuery", "CONSTRUCT": "ConstructQuery",
          "DESCRIBE": "DescribeQuery"}
@@ -63,8 +64,7 @@ _HELD: dict[tuple[int, str], Collection[Any]] = {}
 def held_graphs(store: Any) -> Callable[[], Collection[Any]]:
     """A callable naming the graphs `store` holds (asked once per store and generation,
     then remembered)."""
-    generation = getattr(store, "generation", None)
-    key = (id(store), generation() if callable(generation) else "")
+    key = (id(store), generation(store))
 
     def held() -> Collection[Any]:
         if key not in _HELD:
@@ -94,7 +94,7 @@ def query_form(text: str) -> str:
     found = f"{word!r}" if word else repr(text[position:position + 20]) if text[position:] \
         else "nothing"
     raise Refused(f"malformed query: expected SELECT, ASK, CONSTRUCT or DESCRIBE after "
-                       f"the prologue, found {found}")
+                  f"the prologue, found {found}")
 
 
 def _refuse_ascii_escapes(text: str) -> None:
@@ -103,7 +103,7 @@ def _refuse_ascii_escapes(text: str) -> None:
         if code < 0x80:
             escape = text[match.start():match.start() + (6 if match.group(1) else 10)]
             raise Refused(f"the codepoint escape {escape} stands for an ASCII character "
-                               f"({chr(code)!r}): write the character itself")
+                          f"({chr(code)!r}): write the character itself")
 
 
 def _refuse_service(text: str) -> None:
@@ -118,7 +118,7 @@ def _refuse_service(text: str) -> None:
         if where is None or any(start <= where <= _skip_blank(mangled, end) + 1
                                 for start, end in occurrences):
             raise _service_refused() from None
-        raise Refused(f"malformed query: {_first_line(error)}") from None
+        raise Refused(f"malformed query: {first_line(error)}") from None
     except Exception:  # noqa: S110 - it parsed; evaluating it over nothing is not asked for
         pass
     tree = _rdflib_tree(text)
@@ -201,6 +201,3 @@ def _offset(text: str, message: str) -> int | None:
         return None
     return sum(len(previous) + 1 for previous in lines[: line - 1]) + column - 1
 
-
-def _first_line(error: Exception) -> str:
-    return (str(error).strip() or type(error).__name__).splitlines()[0]

@@ -4,13 +4,14 @@ follow, the limit check, and the RDF merge of a dataset's named graphs."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Identifier
 
 from .. import namespaces as ns
 from ..errors import InputError
+from ..errors import first_line as first_line  # the engines' messages, one line
 
 Row = tuple[Identifier | None, ...]
 
@@ -66,7 +67,8 @@ def merged(dataset: Dataset) -> Graph:
     return graph
 
 
-def first_line(error: Exception) -> str:
-    """The first line of an engine's error message (its type if it has none)."""
-    text = str(error).strip() or type(error).__name__
-    return text.splitlines()[0]
+def generation(store: Any) -> str:
+    """Names what `store` answers from now: it changes when the store is rebuilt ("" for a
+    store that never is)."""
+    named = getattr(store, "generation", None)
+    return named() if callable(named) else ""

@@ -13,17 +13,13 @@ from typing import Any
 from starlette.requests import Request
 
 from ..store import Store, open_store
+from ..store.base import generation
 from .pool import Limits, Pool
 
 TRUNCATED = "X-Result-Truncated"  # "true" on an answer cut to the result cap
 MAX_URL = 64 * 1024  # bytes of path and query string: 414 beyond
 MAX_BODY = 1024 * 1024  # bytes of request body: 413 beyond
 HEAD_LIMIT = 1024 * 1024  # bytes of request head the HTTP layer reads (400 beyond)
-
-
-def _generation(store: Store) -> str:
-    generation = getattr(store, "generation", None)
-    return generation() if callable(generation) else ""
 
 
 class Context:
@@ -56,7 +52,7 @@ class Context:
 
     def generation(self) -> str:
         """Names the store the workers answer from now (changes when it is rebuilt)."""
-        return _generation(self._store) if self._store is not None else ""
+        return generation(self._store) if self._store is not None else ""
 
     def close(self) -> None:
         if self._pool is not None:

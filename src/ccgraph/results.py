@@ -139,11 +139,9 @@ def to_markdown(answer: Answer) -> str:
     return "\n".join(out) + "\n"
 
 
-RENDERERS = {"table": to_table, "csv": to_csv, "tsv": to_tsv, "srj": to_json, "json": to_json,
-             "md": to_markdown}
-
-
 def render(answer: Answer, fmt: str) -> str:
+    """`answer` in the format named `fmt` (RENDERERS; `json` is records, `srj` SPARQL
+    JSON, as in `ccgraph.formats`)."""
     return RENDERERS[fmt](answer)
 
 
@@ -194,3 +192,8 @@ def typed_rows(answer: Answer) -> Iterator[NamedTuple]:
     row_type = NamedTuple("Row", fields)  # type: ignore[misc]
     for row in answer.rows:
         yield row_type(*(python_value(t) for t in row))
+
+
+# format name (ccgraph.formats) -> renderer of a SELECT answer
+RENDERERS = {"table": to_table, "csv": to_csv, "tsv": to_tsv, "srj": to_json, "srx": to_xml,
+             "json": to_records, "md": to_markdown}

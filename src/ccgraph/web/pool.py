@@ -149,11 +149,7 @@ class Pool:
         try:
             reply = self._ask(worker, (function, args), deadline)
         finally:
-            with self._condition:
-                self._clients[client] -= 1
-                if not self._clients[client]:
-                    del self._clients[client]
-                self._condition.notify_all()
+            self._leave(client)
         if reply[0] == "ok":
             return reply[1]
         raise reply[1]
@@ -203,15 +199,20 @@ class Pool:
         except BaseException:
             with self._condition:
                 self._starting -= 1
-                self._clients[client] -= 1
-                if not self._clients[client]:
-                    del self._clients[client]
-                self._condition.notify_all()
+            self._leave(client)
             raise
         with self._condition:
             self._starting -= 1
             self._busy.add(started)
         return started
+
+    def _leave(self, client: str) -> None:
+        """`client` has one call fewer under way."""
+        with self._condition:
+            self._clients[client] -= 1
+            if not self._clients[client]:
+                del self._clients[client]
+            self._condition.notify_all()
 
     def _start(self, deadline: float) -> Worker:
         if self._blob is None:
@@ -219,9 +220,10 @@ class Pool:
         worker = Worker(self._context, self._blob, dict(os.environ))
         wait = max(deadline - time.monotonic(), 5.0)  # a first start loads the fork server
         try:
-            if not worker.connection.poll(wait):
-                raise Unavailable("a worker did not start in time; try again")
-            reply = worker.connection.recv()
+            if worker.connection.poll(wait):
+                reply = worker.connection.recv()
+            else:
+                reply = ("error", Unavailable("a worker did not start in time; try again"))
         except (EOFError, OSError):
             reply = ("error", Unavailable("a worker could not start"))
         if reply[0] != "ready":

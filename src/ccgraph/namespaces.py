@@ -53,12 +53,31 @@ class CCN(DefinedNamespace):
     Source: URIRef
     SizeClaim: URIRef
     Measure: URIRef
+    Attestation: URIRef
+    CompleteMemberList: URIRef
     # memberships
     startDate: URIRef
     endDate: URIRef
     attestedOn: URIRef
     citedSource: URIRef
     hasMembership: URIRef
+    # time bounds of a membership (derived on build, graph:derived)
+    earliestStart: URIRef
+    latestStart: URIRef
+    earliestEnd: URIRef
+    latestEnd: URIRef
+    earliestStartBasis: URIRef
+    latestStartBasis: URIRef
+    earliestEndBasis: URIRef
+    latestEndBasis: URIRef
+    # attestations and complete lists
+    attests: URIRef
+    attestedMember: URIRef
+    statedRole: URIRef
+    inList: URIRef
+    listsKind: URIRef
+    onOrAfter: URIRef
+    onOrBefore: URIRef
     # places
     country: URIRef
     isoCode: URIRef
@@ -92,6 +111,7 @@ class CCN(DefinedNamespace):
     countsCountry: URIRef
     asOf: URIRef
     quote: URIRef
+    qualifier: URIRef
 
 
 def base() -> str:

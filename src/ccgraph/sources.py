@@ -20,7 +20,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import PROV, NamespaceManager
 from rdflib.term import IdentifiedNode
 
-from . import formats, intake, tables
+from . import bounds, formats, histories, intake, tables
 from . import namespaces as ns
 from .errors import InputError
 from .namespaces import CCN
@@ -38,6 +38,7 @@ RDF_SUFFIXES = {  # file suffix -> rdflib format, from the registry of formats
     for extension in fmt.extensions
 }
 QUAD_FORMATS = {"nquads", "trig", "json-ld"}  # formats that can hold named graphs
+MAPPERS = {**tables.MAPPERS, **histories.MAPPERS}  # CSV table (file stem) -> its mapper
 
 # rdflib logs a traceback for every ill-typed literal; ccgraph reports those itself.
 logging.getLogger("rdflib.term").setLevel(logging.ERROR)
@@ -48,7 +49,7 @@ def data_files(data_dir: Path = DATA_DIR) -> list[Path]:
     files = [
         path
         for path in sorted(data_dir.iterdir())
-        if path.suffix == ".ttl" or (path.suffix == ".csv" and path.stem in tables.MAPPERS)
+        if path.suffix == ".ttl" or (path.suffix == ".csv" and path.stem in MAPPERS)
     ]
     if not files:
         raise InputError(f"{data_dir}: no data files (*.ttl, or one of the known *.csv tables)")
@@ -102,9 +103,9 @@ def load_file(path: Path, into: Dataset | None = None) -> Dataset:
     if path.suffix != ".csv":
         _add_quads(dataset, parse_quads(path), default=own)
         return dataset
-    mapper = tables.MAPPERS.get(path.stem)
+    mapper = MAPPERS.get(path.stem)
     if mapper is None:
-        raise InputError.at(path, None, f"unknown table (known: {', '.join(tables.MAPPERS)})")
+        raise InputError.at(path, None, f"unknown table (known: {', '.join(MAPPERS)})")
     try:
         _add_graph(dataset, own, mapper(path))
     except OSError as error:
@@ -154,12 +155,13 @@ def _complete(dataset: Dataset, include_ontology: bool) -> Dataset:
     if include_ontology:
         _add_graph(dataset, ONTOLOGY_GRAPH, load_ontology())
     derive_attestations(dataset)
+    _add_graph(dataset, bounds.DERIVED_GRAPH, bounds.derive(dataset))
     return rebase(dataset, ns.base())
 
 
 def graph_names() -> list[URIRef]:
     """The names of the graphs `load_dataset()` makes, at the configured base."""
-    stems = [path.stem for path in data_files()] + ["ontology"]
+    stems = [path.stem for path in data_files()] + ["ontology", "derived"]
     return [URIRef(ns.base() + ns.graph_name(stem)[len(ns.DEFAULT_BASE):]) for stem in stems]
 
 

@@ -40,7 +40,7 @@ ALSO_NAMES = re.compile(r"\balso ([^;,]+)")
 ISO2 = re.compile(r"^[A-Z]{2}$")
 
 
-def _rows(path: Path, required: set[str]) -> Iterator[tuple[int, dict[str, str]]]:
+def csv_rows(path: Path, required: set[str]) -> Iterator[tuple[int, dict[str, str]]]:
     """Rows of a CSV file with their line numbers; the header must hold `required`."""
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
@@ -74,7 +74,7 @@ def _decimal(path: Path, line: int, value: str, column: str, limit: int) -> Lite
     return Literal(number, datatype=XSD.decimal)
 
 
-def _iso2(path: Path, line: int, value: str) -> str:
+def iso2(path: Path, line: int, value: str) -> str:
     if not ISO2.match(value):
         raise InputError.at(path, line, f"not an ISO 3166-1 alpha-2 code: {value!r}")
     return value
@@ -106,7 +106,7 @@ def uccn_members(path: Path) -> Graph:
     """The reference table of UCCN memberships, 2004-2025: one membership per row."""
     graph = ns.new_graph()
     rows = list(
-        _rows(
+        csv_rows(
             path,
             {
                 "city",
@@ -130,7 +130,7 @@ def uccn_members(path: Path) -> Graph:
         if row["designation_date"]
     }
     for line, row in rows:
-        code = _iso2(path, line, row["country_iso2"])
+        code = iso2(path, line, row["country_iso2"])
         if not row["city"] or not row["field"]:
             raise InputError.at(path, line, "city and field must not be empty")
         city = ns.city(code, row["city"])
@@ -184,8 +184,8 @@ def uccn_members(path: Path) -> Graph:
 def countries(path: Path) -> Graph:
     """Countries with their ISO 3166-1 alpha-2 codes and names."""
     graph = ns.new_graph()
-    for line, row in _rows(path, {"iso2", "name_en", "name_it", "note"}):
-        code = _iso2(path, line, row["iso2"])
+    for line, row in csv_rows(path, {"iso2", "name_en", "name_it", "note"}):
+        code = iso2(path, line, row["iso2"])
         country = ns.country(code)
         graph.add((country, RDF.type, CCN.Country))
         graph.add((country, CCN.isoCode, Literal(code)))
@@ -201,7 +201,7 @@ def uccn_totals(path: Path) -> Graph:
     """Published UCCN totals (reference notes, section 3) as size claims."""
     graph = ns.new_graph()
     columns = {"claim", "measure", "value", "field", "as_of", "basis", "quote", "cited"}
-    for line, row in _rows(path, columns):
+    for line, row in csv_rows(path, columns):
         if not re.fullmatch(r"[a-z0-9-]+", row["claim"]):
             raise InputError.at(path, line, f"claim id must be a lower-case slug: {row['claim']!r}")
         if not row["value"].isdigit():

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from rdflib import Literal
@@ -61,6 +61,26 @@ def date_literal(text: str, precisions: Iterable[str] = ("day",), *,
 def day(text: str) -> date:
     """The calendar day `YYYY-MM-DD`."""
     return date.fromisoformat(str(date_literal(text)))
+
+
+def days(text: str) -> tuple[date, date]:
+    """The first and last day of a date at its precision (`2008` -> 2008-01-01, 2008-12-31),
+    or of a range `A/B` of two such dates (`2019-11/2021-11` -> 2019-11-01, 2021-11-30)."""
+    first, sep, last = text.partition("/")
+    if sep:
+        start, _ = days(first)
+        _, end = days(last)
+        if end < start:
+            raise InputError(f"{text[:40]!r}: the range ends before it starts")
+        return start, end
+    value = str(date_literal(text, ("year", "year-month", "day")))
+    if len(value) == 4:
+        return date(int(value), 1, 1), date(int(value), 12, 31)
+    if len(value) == 7:
+        year, month = int(value[:4]), int(value[5:])
+        following = date(year + month // 12, month % 12 + 1, 1)
+        return date(year, month, 1), following - timedelta(days=1)
+    return date.fromisoformat(value), date.fromisoformat(value)
 
 
 def _exists(text: str, precision: str) -> bool:
@@ -135,5 +155,5 @@ def keywords(params: Mapping[str, Any]) -> dict[str, str]:
     return {key.rstrip("_"): as_text(value) for key, value in params.items()}
 
 
-__all__ = ["IRI", "MAX_VALUE", "SLUG_PATH", "as_text", "date_literal", "day", "has_control",
+__all__ = ["IRI", "MAX_VALUE", "SLUG_PATH", "as_text", "date_literal", "day", "days", "has_control",
            "is_iri", "is_plain", "is_slug_path", "keywords", "pairs", "single"]

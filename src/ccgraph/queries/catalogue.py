@@ -9,7 +9,8 @@ includes it with the line `#+include valid-at ?m ?date`, which `SavedQuery.text(
 with the number of the include, so two includes never clash).
 
 Header keys of a parameter: `name`, `type` (one of PARAM_TYPES), `required`, `default`,
-`allowed` (the only values accepted), `description`, and `variable`: the query variable it
+`allowed` (the only values accepted; a `choice` is one of them, bound as a plain
+string), `description`, and `variable`: the query variable it
 binds, when not the parameter's name (members-at binds `field` to `?role_iri`, because its
 `field` column is the field's label).
 """
@@ -31,7 +32,7 @@ from ..errors import InputError, QueryError
 from ..sources import QUERIES_DIR
 from .binding import bind
 
-PARAM_TYPES = ("network", "member", "field", "country", "date", "integer")
+PARAM_TYPES = ("network", "member", "field", "country", "date", "integer", "choice")
 INCLUDE = re.compile(r"^[ \t]*#\+include[ \t]+([\w-]+)((?:[ \t]+[?$]\w+)*)[ \t]*$", re.MULTILINE)
 VARIABLE = re.compile(r"[?$](\w+)")
 
@@ -118,6 +119,9 @@ def _parse(path: Path) -> SavedQuery:
         if not isinstance(spec, dict) or spec.get("type") not in PARAM_TYPES:
             raise InputError.at(path, None, f"bad parameter {spec!r} (types: {PARAM_TYPES})")
         default, allowed = spec.get("default"), spec.get("allowed")
+        if spec["type"] == "choice" and not allowed:
+            raise InputError.at(path, None, f"parameter {spec.get('name')!r}: a choice "
+                                "needs its allowed values")
         params.append(Param(
             name=str(spec["name"]),
             type=spec["type"],

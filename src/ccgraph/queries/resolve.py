@@ -32,9 +32,11 @@ _FORMS = {
     "country": "an ISO 3166-1 alpha-2 code of a country in the graph",
     "date": "a calendar date YYYY-MM-DD, or 'today'",
     "integer": "a whole number",
+    "choice": "one of the allowed values",
 }
 
 PREFIXES = """PREFIX ccn: <https://w3id.org/ccgraph/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
@@ -43,8 +45,9 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 _LOOKUP = {
     "network": ("ccn:Network", "rdfs:label", "rdfs:label|skos:altLabel", ("network",)),
     "field": ("ccn:CreativeField", "skos:prefLabel", "skos:prefLabel|skos:altLabel", ("field",)),
-    "member": ("ccn:City ccn:Province ccn:Region ccn:Country", "rdfs:label",
-               "skos:altLabel|rdfs:label", ("city", "province", "region", "country", "")),
+    "member": ("ccn:City ccn:Province ccn:Region ccn:Country org:FormalOrganization",
+               "rdfs:label", "skos:altLabel|rdfs:label",
+               ("city", "province", "region", "country", "org", "")),
 }
 
 
@@ -79,6 +82,8 @@ def _resolve_value(query: SavedQuery, param: Param, raw: str, store: Store) -> I
             return date_literal(raw, today=True)
         except InputError:
             raise bad(f"is not {_FORMS['date']}") from None
+    if param.type == "choice":
+        return Literal(raw.lower())
     if param.type == "integer":
         if not re.fullmatch(r"[+-]?\d{1,9}", raw):
             raise bad(f"is not {_FORMS['integer']}")

@@ -1,28 +1,40 @@
-"""Benchmark: saved queries on the embedded store.
+"""Benchmark: saved queries on the embedded store, before and after issue 11.
 
 1. `ccgraph query run members-at --param network=uccn --format csv` as a fresh process,
    store already built: median wall time over --repeat runs, and the import time of the
    query path (and that pyshacl, owlrl and server libraries are not imported on it).
-2. Each saved query's in-process median on the shipped data.
-3. Each saved query's median on the shipped data plus synthetic data of about 100k and
-   1M triples (bench/synthetic.py): none may grow faster than the data.
+2. Each saved query's median CPU time on the shipped data.
+3. For each of --sizes: a store of the shipped data plus synthetic data of about that many
+   triples (bench/synthetic.py) plus the time bounds ccgraph.bounds.derive draws from
+   them; on it, in one run, each saved query as it was before issue 11 (bench/baseline/)
+   and as it is now (queries/), with the ratio; then every saved query at every size.
 
-Run: python bench/queries.py [--repeat N] [--sizes 100000 1000000]
+Times are CPU seconds of this process (time.process_time: the embedded store evaluates
+in the calling thread, so another process on the machine does not count), the median of
+--repeat runs after one untimed run; each run includes the parameter lookups a saved
+query makes and the conversion of every row to rdflib terms.
+
+Run: python bench/queries.py [--repeat N] [--sizes 100000 1000000] [--workdir DIR]
+(--workdir keeps the synthetic stores for the next run, and for bench/remote.py).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+BASELINE_DIR = Path(__file__).parent / "baseline"  # the queries before issue 11 (68a60a3)
 PARAMS = {  # the parameters each saved query is benchmarked with
     "members-at": {"network": "uccn", "date": "2022-01-01"},
     "networks-of": {"member": "Turin", "date": "2022-01-01"},
@@ -36,16 +48,46 @@ PARAMS = {  # the parameters each saved query is benchmarked with
     "seats": {},
     "timeline": {"network": "uccn"},
     "countries-with-field": {"network": "bjcem", "field": "Music"},
+    "coverage": {"network": "gai", "date": "2022-01-01"},
 }
 
 
-def median_time(fn, repeat: int) -> float:
-    times = []
+def measure(fn: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
+    """(median CPU seconds, median wall seconds, the last result) of `repeat` calls, after
+    one untimed call (so that no query pays for the caches another one filled)."""
+    cpu, wall, result = [], [], fn()
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        c0, w0 = time.process_time(), time.perf_counter()
+        result = fn()
+        cpu.append(time.process_time() - c0)
+        wall.append(time.perf_counter() - w0)
+    return statistics.median(cpu), statistics.median(wall), result
+
+
+def median_time(fn: Callable[[], Any], repeat: int) -> float:
+    """Median wall seconds of `repeat` calls (for stores in other processes)."""
+    return measure(fn, repeat)[1]
+
+
+def answer(store, query, values: Mapping[str, str]):
+    """Run a SavedQuery (of the catalogue, or of bench/baseline/) with those of `values`
+    it declares, as `ccgraph.queries.run` does."""
+    from ccgraph.errors import QueryError
+    from ccgraph.queries import resolve
+
+    declared = {p.name for p in query.params}
+    bindings = resolve(query, {k: v for k, v in values.items() if k in declared}, store)
+    result = store.select(query.render(bindings, store.binding))
+    if result.variables != query.columns:
+        raise QueryError(f"{query.name} answered {result.variables}, not {query.columns}")
+    return result
+
+
+def catalogues() -> tuple[dict, dict]:
+    """(the saved queries now, the saved queries before issue 11)."""
+    from ccgraph.queries import catalogue
+
+    return catalogue(), catalogue(BASELINE_DIR)
 
 
 def fresh_process(repeat: int, data_dir: Path) -> None:
@@ -67,57 +109,130 @@ def fresh_process(repeat: int, data_dir: Path) -> None:
           f"{' '.join(imports.split()[1:])}")
 
 
-def synthetic_store(size: int, workdir: Path) -> Path:
+# --- the synthetic stores -----------------------------------------------------------
+
+
+def derived_bounds(synthetic: bytes, dataset) -> bytes:
+    """The time bounds of the synthetic memberships, as N-Triples: the synthetic triples
+    and the networks' founding dates in an rdflib Dataset, through ccgraph.bounds.derive
+    (the build's own rule)."""
+    from rdflib import URIRef
+
+    from ccgraph import bounds
+    from ccgraph import namespaces as ns
+    from ccgraph.namespaces import CCN
+
+    evidence = ns.new_dataset()
+    graph = evidence.graph(URIRef("urn:x-ccgraph-bench:synthetic"))
+    graph.parse(data=synthetic.decode("utf-8"), format="nt")
+    graph.addN((s, p, o, graph) for s, p, o in dataset.triples((None, CCN.foundingDate, None)))
+    return bounds.derive(evidence).serialize(format="nt", encoding="utf-8")
+
+
+def synthetic_store(size: int, workdir: Path) -> tuple[Path, Path]:
+    """(a store folder, an N-Triples file): the shipped dataset as the build loads it,
+    plus, in the default graph, about `size` synthetic triples and their derived bounds,
+    which the file holds (for loading remote stores alike). Kept in `workdir` and reused."""
     import pyoxigraph as ox
 
     from ccgraph.sources import load_dataset
     from ccgraph.store import merged
     from synthetic import triples
 
-    path = workdir / f"synthetic-{size}"
-    store = ox.Store(str(path))
+    path, extra = workdir / f"synthetic-{size}", workdir / f"synthetic-{size}.nt"
+    if (path / "complete").is_file() and extra.is_file():
+        return path, extra
     dataset = load_dataset()
+    synthetic = ("\n".join(triples(size)) + "\n").encode()
+    started = time.process_time()
+    derived = derived_bounds(synthetic, dataset)
+    seconds, lines = time.process_time() - started, (synthetic.count(10), derived.count(10))
+    print(f"synthetic {size:,}: {lines[0]:,} triples; ccgraph.bounds.derive: {lines[1]:,} "
+          f"triples in {seconds:.1f} s CPU", file=sys.stderr)
+    extra.write_bytes(synthetic + derived)
+    del synthetic, derived
+    gc.collect()
+    store = ox.Store(str(path))
     store.bulk_load(dataset.serialize(format="nquads").encode(), ox.RdfFormat.N_QUADS)
     real = merged(dataset).serialize(format="nt").encode()
     store.bulk_load(real, ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
-    data = "\n".join(triples(size)).encode()
-    store.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    store.bulk_load(path=str(extra), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     store.flush()
     store.optimize()
     del store
-    return path
+    (path / "complete").touch()
+    return path, extra
 
 
-def in_process(store, repeat: int) -> dict[str, float]:
-    from ccgraph.queries import run
+# --- measuring ------------------------------------------------------------------------
 
-    return {name: median_time(lambda n=name, p=params: run(store, n, p), repeat)
-            for name, params in PARAMS.items()}
+
+def in_process(store, repeat: int, queries: dict) -> dict[str, tuple[float, int]]:
+    """Median CPU seconds and rows of each saved query of PARAMS that `queries` holds."""
+    out = {}
+    for name, params in PARAMS.items():
+        if name in queries:
+            cpu, _, result = measure(lambda q=queries[name], p=params: answer(store, q, p),
+                                     repeat)
+            out[name] = (cpu, len(result.rows))
+    return out
+
+
+def before_after(store, repeat: int) -> dict[str, dict[str, tuple[float, int]]]:
+    """Each saved query with a baseline, before and after, one query after the other."""
+    now, before = catalogues()
+    results: dict[str, dict[str, tuple[float, int]]] = {"before": {}, "after": {}}
+    for name in PARAMS:
+        if name in before and name in now:
+            results["before"].update(in_process(store, repeat, {name: before[name]}))
+            results["after"].update(in_process(store, repeat, {name: now[name]}))
+    return results
+
+
+def print_before_after(label: str, results: dict) -> None:
+    before, after = results["before"], results["after"]
+    print(f"\n{label}: CPU seconds (median), before issue 11 (bench/baseline/) and after\n")
+    print("| query | before | after | before / after | rows before | rows after |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name in before:
+        (b, rb), (a, ra) = before[name], after[name]
+        print(f"| {name} | {b:.3f} s | {a:.3f} s | {b / a:.1f}× | {rb:,} | {ra:,} |")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000])
+    parser.add_argument("--workdir", type=Path, help="keep the built stores here")
+    parser.add_argument("--no-fresh", action="store_true", help="skip point 1")
     args = parser.parse_args()
 
     from ccgraph.store import EmbeddedStore
 
+    now, _ = catalogues()
     with tempfile.TemporaryDirectory() as tmp:
-        workdir = Path(tmp)
-        fresh_process(args.repeat, workdir / "store")
-        columns = {"shipped": in_process(EmbeddedStore(workdir / "store"), args.repeat)}
-        sizes = {"shipped": len(EmbeddedStore(workdir / "store"))}
+        workdir = args.workdir or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        if not args.no_fresh:
+            fresh_process(args.repeat, workdir / "store")
+        shipped = EmbeddedStore(workdir / "store")
+        columns = {"shipped": in_process(shipped, args.repeat, now)}
+        sizes = {"shipped": len(shipped)}
         for size in args.sizes:
-            store = EmbeddedStore.from_path(synthetic_store(size, workdir))
-            sizes[f"{size:,}"] = len(store)
-            columns[f"{size:,}"] = in_process(store, args.repeat)
+            store = EmbeddedStore.from_path(synthetic_store(size, workdir)[0])
+            label = f"{len(store):,} quads"
+            sizes[label] = len(store)
+            print_before_after(f"synthetic {size:,} (store of {label})",
+                               before_after(store, args.repeat))
+            columns[label] = in_process(store, args.repeat, now)
+            store.close()
     names = list(columns)
-    print("\nin-process median per saved query (seconds); quads in store: "
-          + ", ".join(f"{k} = {v:,}" for k, v in sizes.items()))
-    print(f"{'query':<22}" + "".join(f"{n:>12}" for n in names))
+    print("\nevery saved query: CPU seconds (median), rows\n")
+    print("| query | " + " | ".join(names) + " |")
+    print("|---|" + "---:|" * len(names))
     for query in PARAMS:
-        print(f"{query:<22}" + "".join(f"{columns[n][query]:>12.4f}" for n in names))
+        cells = [f"{columns[n][query][0]:.3f} s ({columns[n][query][1]:,})" for n in names]
+        print(f"| {query} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

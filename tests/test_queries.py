@@ -82,6 +82,9 @@ CASES = [
     ("timeline", {"network": "uccn"}),
     ("timeline", {"network": "gai"}),
     ("countries-with-field", {"date": "2025-12-31"}),
+    ("coverage", {"network": "gai", "date": "2020-06-01"}),
+    ("members-at", {"network": "gai", "date": "2010-01-01", "certainty": "certain"}),
+    ("multi-network", {"date": "2020-01-01", "min": "3", "certainty": "certain"}),
 ]
 
 

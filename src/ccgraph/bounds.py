@@ -44,6 +44,7 @@ from .values import days
 
 DERIVED_GRAPH = ns.graph_name("derived")
 DAY = timedelta(days=1)
+DATE_TYPES = (XSD.date, XSD.gYearMonth, XSD.gYear)
 
 Evidence = tuple[date, date, Node]  # the membership held on some day of [first, last]
 
@@ -81,75 +82,41 @@ class Bounds:
         self.raise_earliest_end(first + DAY, basis)
 
 
-def _days(value: Node, where: Node) -> tuple[date, date]:
+def _days(value: Node | None) -> tuple[date, date] | None:
+    """The first and last day a date value stands for; None for a value that is not a date
+    at a known precision (the shapes report it), which then bounds nothing."""
+    if not isinstance(value, Literal) or value.datatype not in DATE_TYPES:
+        return None
     try:
         return days(str(value))
-    except InputError as error:
-        raise InputError(f"{where}: {error}") from None
+    except InputError:
+        return None
 
 
 def _first(graph: Graph, subject: Node, predicate: URIRef) -> Node | None:
-    return next(iter(sorted(graph.objects(subject, predicate))), None)
+    return min(graph.objects(subject, predicate), key=str, default=None)
 
 
-def derive(dataset: Dataset) -> Graph:
-    """The bounds of every membership of `dataset` (its union graph), as triples."""
-    graph: Graph = dataset  # the default graph is the union of the named graphs
-    spans = _source_spans(graph)
-    bounds: dict[Node, Bounds] = defaultdict(Bounds)
-    attested: dict[Node, set[Node]] = defaultdict(set)  # membership -> sources attesting it
+@dataclass(frozen=True)
+class CompleteList:
+    """A dated complete member list: its network, first and last day, and members."""
 
-    for attestation in sorted(graph.subjects(RDF.type, CCN.Attestation)):
-        first, last = (graph.value(attestation, CCN.onOrAfter),
-                       graph.value(attestation, CCN.onOrBefore))
-        source = graph.value(attestation, PROV.wasDerivedFrom)
-        for membership in graph.objects(attestation, CCN.attests):
-            attested[membership].add(source)
-            if first is not None and last is not None:
-                bounds[membership].hold(_days(first, attestation)[0],
-                                        _days(last, attestation)[1], attestation)
+    node: Node
+    network: Node
+    kind: Node | None  # only members of this class, when given (ccn:listsKind)
+    first: date
+    last: date
+    listed: frozenset[Node]
 
-    memberships = sorted(graph.subjects(RDF.type, CCN.Membership))
-    for membership in memberships:
-        bound = bounds[membership]
-        sources = sorted(graph.objects(membership, PROV.wasDerivedFrom))
-        basis = sources[0] if sources else membership
-        start = _first(graph, membership, CCN.startDate)
-        end = _first(graph, membership, CCN.endDate)
-        if start is not None:
-            first, last = _days(start, membership)
-            bound.raise_earliest_start(first, basis)
-            bound.hold(first, last, basis)
-        else:  # each dated source of a membership with no start attests it
-            for source in sources:
-                if source in spans and source not in attested[membership]:
-                    bound.hold(*spans[source], source)
-        if end is not None:
-            first, last = _days(end, membership)
-            bound.raise_earliest_end(first, basis)
-            bound.lower_latest_end(last, basis)
-        network = graph.value(membership, ORG.organization)
-        founded = graph.value(network, CCN.foundingDate) if network is not None else None
-        if founded is not None:
-            bound.raise_earliest_start(_days(founded, network)[0], network)  # type: ignore[arg-type]
 
-    for listing, network, first, last, listed in _complete_lists(graph):
-        kind = graph.value(listing, CCN.listsKind)
-        for membership in graph.subjects(ORG.organization, network):
-            member = graph.value(membership, ORG.member)
-            if membership not in bounds or member in listed:
-                continue
-            if kind is not None and (member, RDF.type, kind) not in graph:
-                continue  # a list of countries says nothing of a city member
-            bound = bounds[membership]
-            if any(held_last < first for _, held_last, _ in bound.held):
-                bound.lower_latest_end(last, listing)
-            if any(held_first > last for held_first, _, _ in bound.held):
-                bound.raise_earliest_start(first + DAY, listing)
-
+def derive(graph: Graph | Dataset) -> Graph:
+    """The bounds of every membership of `graph` (a Dataset: of its union graph), as
+    triples."""
+    bounds = _evidence(graph)
+    for listing in _complete_lists(graph):
+        _omitted_by(graph, bounds, listing)
     derived = ns.new_graph()
-    for membership in memberships:
-        bound = bounds[membership]
+    for membership, bound in bounds.items():
         if bound.latest_end is None:  # no evidence of an end: it persists
             bound.earliest_end = None
         for value, predicate, basis_predicate in (
@@ -164,27 +131,80 @@ def derive(dataset: Dataset) -> Graph:
     return derived
 
 
+def _evidence(graph: Graph) -> dict[Node, Bounds]:
+    """Each membership's bounds from its attestations, start, end, sources and network."""
+    spans = _source_spans(graph)
+    bounds: dict[Node, Bounds] = {m: Bounds() for m in graph.subjects(RDF.type, CCN.Membership)}
+    attested: dict[Node, set[Node]] = defaultdict(set)  # membership -> sources attesting it
+    for attestation in sorted(graph.subjects(RDF.type, CCN.Attestation), key=str):
+        first = _days(graph.value(attestation, CCN.onOrAfter))
+        last = _days(graph.value(attestation, CCN.onOrBefore))
+        source = graph.value(attestation, PROV.wasDerivedFrom)
+        for membership in graph.objects(attestation, CCN.attests):
+            attested[membership].add(source)  # type: ignore[arg-type]
+            if first is not None and last is not None and membership in bounds:
+                bounds[membership].hold(first[0], last[1], attestation)
+    for membership, bound in bounds.items():
+        sources = sorted(graph.objects(membership, PROV.wasDerivedFrom), key=str)
+        basis = sources[0] if sources else membership
+        start = _days(_first(graph, membership, CCN.startDate))
+        end = _days(_first(graph, membership, CCN.endDate))
+        if start is not None:
+            bound.raise_earliest_start(start[0], basis)
+            bound.hold(*start, basis)
+        else:  # each dated source of a membership with no start attests it
+            for source in sources:
+                if source in spans and source not in attested[membership]:
+                    bound.hold(*spans[source], source)
+        if end is not None:
+            bound.raise_earliest_end(end[0], basis)
+            bound.lower_latest_end(end[1], basis)
+        network = graph.value(membership, ORG.organization)
+        founded = _days(graph.value(network, CCN.foundingDate)) if network is not None else None
+        if founded is not None and network is not None:
+            bound.raise_earliest_start(founded[0], network)
+    return bounds
+
+
+def _omitted_by(graph: Graph, bounds: dict[Node, Bounds], listing: CompleteList) -> None:
+    """What a complete list says of the memberships of its network it does not list."""
+    for membership in graph.subjects(ORG.organization, listing.network):
+        member = graph.value(membership, ORG.member)
+        if membership not in bounds or member in listing.listed:
+            continue
+        if listing.kind is not None and (member, RDF.type, listing.kind) not in graph:
+            continue  # a list of countries says nothing of a city member
+        bound = bounds[membership]
+        if any(held_last < listing.first for _, held_last, _ in bound.held):
+            bound.lower_latest_end(listing.last, listing.node)
+        if any(held_first > listing.last for held_first, _, _ in bound.held):
+            bound.raise_earliest_start(listing.first + DAY, listing.node)
+
+
 def _source_spans(graph: Graph) -> dict[Node, tuple[date, date]]:
     """The days each dated source speaks of: from its ccn:onOrAfter (else its
     ccn:writtenAfter, else its reference date) to its ccn:referenceDate."""
     spans = {}
     for source, reference in graph.subject_objects(CCN.referenceDate):
-        first = (graph.value(source, CCN.onOrAfter) or graph.value(source, CCN.writtenAfter)
-                 or reference)
-        spans[source] = (_days(first, source)[0], _days(reference, source)[1])
+        last = _days(reference)
+        first = _days(graph.value(source, CCN.onOrAfter)
+                      or graph.value(source, CCN.writtenAfter) or reference)
+        if first is not None and last is not None:
+            spans[source] = (first[0], last[1])
     return spans
 
 
-def _complete_lists(graph: Graph) -> list[tuple[Node, Node, date, date, set[Node]]]:
-    """Each dated complete member list: its network, first and last day, and members."""
+def _complete_lists(graph: Graph) -> list[CompleteList]:
+    """The dated complete member lists of `graph` (an undated one bounds nothing)."""
     lists = []
-    for listing in sorted(graph.subjects(RDF.type, CCN.CompleteMemberList)):
-        first, last = (graph.value(listing, CCN.onOrAfter), graph.value(listing, CCN.onOrBefore))
-        network = graph.value(listing, CCN.aboutNetwork)
+    for node in sorted(graph.subjects(RDF.type, CCN.CompleteMemberList), key=str):
+        first = _days(graph.value(node, CCN.onOrAfter))
+        last = _days(graph.value(node, CCN.onOrBefore))
+        network = graph.value(node, CCN.aboutNetwork)
         if first is None or last is None or network is None:
-            continue  # an undated list bounds nothing
-        listed = {graph.value(attestation, CCN.attestedMember)
-                  for attestation in graph.subjects(CCN.inList, listing)}
-        lists.append((listing, network, _days(first, listing)[0], _days(last, listing)[1],
-                      listed))
+            continue
+        listed = frozenset(member for attestation in graph.subjects(CCN.inList, node)
+                           if (member := graph.value(attestation, CCN.attestedMember)))
+        lists.append(CompleteList(node, network, graph.value(node, CCN.listsKind),
+                                  first[0], last[1], listed))
     return lists

@@ -118,16 +118,16 @@ def snapshots(path: Path) -> Graph:
 
 
 @lru_cache(maxsize=4)
-def _gazetteer(path: Path) -> dict[tuple[URIRef, str, str], URIRef]:
+def _gazetteer(path: Path) -> dict[tuple[str, str, str], URIRef]:
     """(class, country IRI, lower-case label) -> place, for the places of a gazetteer file."""
     graph = ns.new_graph()
     if path.is_file():
         intake.parse(path, "turtle", graph)
-    places: dict[tuple[URIRef, str, str], URIRef] = {}
+    places: dict[tuple[str, str, str], URIRef] = {}
     for place, _, country in graph.triples((None, CCN.country, None)):
         for kind in graph.objects(place, RDF.type):
             for label in (*graph.objects(place, RDFS.label), *graph.objects(place, SKOS.altLabel)):
-                places[(kind, str(country), str(label).lower())] = place  # type: ignore[index]
+                places[(str(kind), str(country), str(label).lower())] = URIRef(str(place))
     return places
 
 
@@ -153,13 +153,12 @@ def _member(path: Path, line: int, row: dict[str, str], graph: Graph) -> URIRef:
     place_class = classes[kind]
     short = name.removeprefix("Province of ").removesuffix(" Region")
     known = _gazetteer(path.parent / "gazetteer.ttl")
-    place = next((known[key] for key in ((place_class, str(country), n.lower())
-                                         for n in (name, short)) if key in known), None)
-    if place is None:
-        place = ns.place(place_class, code, short)
+    found = [known[key] for key in ((str(place_class), str(country), n.lower())
+                                    for n in (name, short)) if key in known]
+    place = found[0] if found else ns.place(place_class, code, short)
     graph.add((place, RDF.type, place_class))
     graph.add((place, CCN.country, country))
-    if place not in {known.get((place_class, str(country), n.lower())) for n in (name, short)}:
+    if not found:
         graph.add((place, RDFS.label, Literal(name, lang="en")))
     return place
 
@@ -244,8 +243,7 @@ def attestations(path: Path) -> Graph:
                 "The source does not say that this body is a member: no membership is "
                 "attested.", lang="en")))
             continue
-        stated = roles.get(member) or {ns.role("member")}
-        for role in sorted(stated):
+        for role in sorted(roles.get(member) or {ns.role("member")}):
             membership = ns.membership(network, member, role)
             graph.add((membership, RDF.type, CCN.Membership))
             graph.add((membership, ORG.member, member))

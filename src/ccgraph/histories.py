@@ -139,6 +139,7 @@ def _member(path: Path, line: int, row: dict[str, str], graph: Graph) -> URIRef:
     if kind in ("Country", "State"):  # a state member is its country (San Marino)
         return country
     if kind == "Organisation" and name.startswith("GAI "):
+        graph.add((ns.network("gai"), CCN.country, country))
         return ns.network("gai")
     if kind in ("Organisation", "Ministry"):
         body = ID[f"org/{ns.slug(name)}"]

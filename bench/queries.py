@@ -129,19 +129,22 @@ def derived_bounds(synthetic: bytes, dataset) -> bytes:
     return bounds.derive(evidence).serialize(format="nt", encoding="utf-8")
 
 
-def synthetic_store(size: int, workdir: Path) -> tuple[Path, Path]:
-    """(a store folder, an N-Triples file): the shipped dataset as the build loads it,
-    plus, in the default graph, about `size` synthetic triples and their derived bounds,
-    which the file holds (for loading remote stores alike). Kept in `workdir` and reused."""
+def synthetic_store(size: int, workdir: Path) -> tuple[Path, Path, Path]:
+    """(a store folder, an N-Triples file, an N-Quads file): the store holds the shipped
+    dataset as the build loads it (the N-Quads file: its named graphs, their merge in the
+    default graph) plus, in the default graph, about `size` synthetic triples and their
+    derived bounds (the N-Triples file), so that remote stores can be loaded alike. Kept
+    in `workdir` and reused."""
     import pyoxigraph as ox
 
     from ccgraph.sources import load_dataset
     from ccgraph.store import merged
     from synthetic import triples
 
-    path, extra = workdir / f"synthetic-{size}", workdir / f"synthetic-{size}.nt"
-    if (path / "complete").is_file() and extra.is_file():
-        return path, extra
+    path = workdir / f"synthetic-{size}"
+    extra, shipped = path.with_suffix(".nt"), path.with_suffix(".nq")
+    if (path / "complete").is_file():
+        return path, extra, shipped
     dataset = load_dataset()
     synthetic = ("\n".join(triples(size)) + "\n").encode()
     started = time.process_time()
@@ -150,18 +153,19 @@ def synthetic_store(size: int, workdir: Path) -> tuple[Path, Path]:
     print(f"synthetic {size:,}: {lines[0]:,} triples; ccgraph.bounds.derive: {lines[1]:,} "
           f"triples in {seconds:.1f} s CPU", file=sys.stderr)
     extra.write_bytes(synthetic + derived)
+    shipped.write_bytes(dataset.serialize(format="nquads", encoding="utf-8"))
     del synthetic, derived
     gc.collect()
     store = ox.Store(str(path))
-    store.bulk_load(dataset.serialize(format="nquads").encode(), ox.RdfFormat.N_QUADS)
-    real = merged(dataset).serialize(format="nt").encode()
+    store.bulk_load(path=str(shipped), format=ox.RdfFormat.N_QUADS)
+    real = merged(dataset).serialize(format="nt", encoding="utf-8")
     store.bulk_load(real, ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     store.bulk_load(path=str(extra), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     store.flush()
     store.optimize()
     del store
     (path / "complete").touch()
-    return path, extra
+    return path, extra, shipped
 
 
 # --- measuring ------------------------------------------------------------------------

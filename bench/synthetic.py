@@ -138,7 +138,9 @@ class Sources:
 
 
 def triples(size: int, seed: int = 2004) -> Iterator[str]:
-    """About `size` N-Triples lines: cities are added until there are."""
+    """About `size` N-Triples lines: cities are added until there are (none for 0)."""
+    if size <= 0:
+        return
     rng = random.Random(seed)
     sources = Sources(seed + 1)
     count = 0

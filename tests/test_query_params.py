@@ -32,6 +32,7 @@ SAMPLE = {  # a value of each type that matches something
     "country": Literal("IT"),
     "date": Literal("2022-01-01", datatype=ns.XSD.date),
     "integer": Literal(2),
+    "choice": Literal("any"),
 }
 
 
@@ -95,15 +96,20 @@ def test_render_binds_params_as_constants_in_the_pattern(name):
 
 def test_the_valid_at_fragment_is_included_with_its_own_variables():
     text = queries.get("shared-members").text()
-    assert "?start_valid_at1" in text and "?start_valid_at2" in text
+    assert "?earliest_start_valid_at1" in text and "?earliest_start_valid_at2" in text
     assert "$" not in text.split("SELECT", 1)[1]
-    assert "STR(?end_valid_at1) > STR(?date)" in text
+    assert "?date < ?latest_end_valid_at1" in text and "?status_a" in text
     fragment = queries.header(QUERIES_DIR / "fragments" / "valid-at.rq")
-    assert fragment["params"] == ["m", "date"]
+    assert fragment["params"] == ["m", "date", "status"]
     for name in NAMES:  # "valid at D" is written once, in the fragment
         source = queries.get(name).path.read_text(encoding="utf-8")
-        assert "!BOUND(?end" not in source and "#+include valid-at" in source or name in (
+        assert "ccn:latestEnd" not in source and "#+include valid-at" in source or name in (
             "joined-between", "field-changes", "seats", "timeline")
+        # the bounds are compared as typed dates: no date compared as a string, no
+        # attestation read
+        text = queries.get(name).text()
+        assert "STR(?start" not in text and "STR(?end" not in text and "STR(?date" not in text
+        assert "attestedOn" not in text and "NOT EXISTS { ?m" not in text
 
 
 # --- bad input: one-line errors that name the problem -----------------------------------
@@ -239,7 +245,7 @@ def test_hostile_values_are_rejected_or_match_nothing(all_stores, backend, name)
     query = queries.get(name)
     before = snapshot(store)
     valid = {"network": "uccn", "member": "Turin", "field": "Design", "country": "IT",
-             "date": "2022-01-01", "integer": "2"}
+             "date": "2022-01-01", "integer": "2", "choice": "any"}
     base = {p.name: valid[p.type] for p in query.params}
     for param in query.params:
         for value in HOSTILE:
@@ -276,7 +282,10 @@ def test_values_are_resolved_under_another_base(monkeypatch):
     store = MemoryStore()
     answer = queries.run(store, "networks-of", {"member": "it/turin", "date": "2021-03-01"})
     assert {str(row[0]) for row in answer.rows} == {
-        f"{base}id/network/{slug}" for slug in ("uccn", "uccn-italy", "eurocities", "gai")}
-    multi = queries.run(store, "multi-network", {"date": "2022-01-01", "min": "4"})
-    assert [str(term) for term in multi.rows[0]] == [
-        f"{base}id/city/it/turin", "Turin", "4", "eurocities gai uccn uccn-italy"]
+        f"{base}id/network/{slug}"
+        for slug in ("bjcem", "uccn", "uccn-italy", "eurocities", "gai")}
+    multi = queries.run(store, "multi-network", {"date": "2022-01-01", "min": "5",
+                                                 "certainty": "certain"})
+    assert [[str(term) for term in row] for row in multi.rows] == [[
+        f"{base}id/city/it/turin", "Turin", "5", "bjcem eurocities gai uccn uccn-italy",
+        "certain"]]

@@ -9,13 +9,15 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import ORG, XSD
 
 from ccgraph import namespaces as ns
+from ccgraph.bounds import DERIVED_GRAPH
 from ccgraph.namespaces import CCN
 from ccgraph.sources import DATA_DIR, ONTOLOGY_GRAPH, ROOT, data_files, load_dataset
 
 
 def test_one_named_graph_per_data_file(dataset):
     names = {g.identifier for g in dataset.graphs() if len(g)}
-    expected = {ns.graph_name(path.stem) for path in data_files()} | {ONTOLOGY_GRAPH}
+    expected = {ns.graph_name(path.stem) for path in data_files()} | {ONTOLOGY_GRAPH,
+                                                                       DERIVED_GRAPH}
     assert names == expected
 
 
@@ -44,14 +46,41 @@ def test_no_example_org_in_shipped_data():
 
 
 def test_membership_without_start_is_attested_on_its_sources_date(dataset):
-    # GAI's members are known only from seed 003; they carry its reference date.
+    # Turin's GAI membership has no start; each source dated by a reference date attests it
+    # (seed 003: 2021-03-01; the GAI snapshots: 1997-07-25, 2000-11-18, ...)
     turin_gai = ns.membership(ns.network("gai"), ns.city("IT", "Turin"), ns.role("member"))
     seed = ns.source("seed-003")
     reference_date = dataset.value(seed, CCN.referenceDate)
     assert reference_date is not None and reference_date.datatype == XSD.date
-    assert set(dataset.objects(turin_gai, CCN.attestedOn)) == {reference_date}
+    attested = {str(d) for d in dataset.objects(turin_gai, CCN.attestedOn)}
+    assert {"1997-07-25", "2000-11-18", "2021-03-01", "2025-12-18"} <= attested
     # ... and the derived triple sits in the graph of the source that attests it.
     assert (turin_gai, CCN.attestedOn, reference_date) in dataset.graph(ns.graph_name("seed-003"))
+
+
+def test_time_bounds_are_derived_into_their_own_graph(dataset):
+    # GAI was founded in 1997 and Turin is on the list of its founders of 1997-07-25; it
+    # is on every later list, so nothing bounds its end
+    derived = dataset.graph(DERIVED_GRAPH)
+    turin_gai = ns.membership(ns.network("gai"), ns.city("IT", "Turin"), ns.role("member"))
+    assert derived.value(turin_gai, CCN.earliestStart) == Literal("1997-01-01",
+                                                                   datatype=XSD.date)
+    assert derived.value(turin_gai, CCN.earliestStartBasis) == ns.network("gai")
+    assert derived.value(turin_gai, CCN.latestStart) == Literal("1997-07-25", datatype=XSD.date)
+    assert derived.value(turin_gai, CCN.latestStartBasis) == \
+        ns.ID["attestation/gai/torino-1997/city/it/turin"]
+    assert derived.value(turin_gai, CCN.earliestEnd) is None
+    assert derived.value(turin_gai, CCN.latestEnd) is None
+    # Aosta: a founder that seed 003's complete list (2019-10-30 ... 2021-03-01) omits
+    aosta = ns.membership(ns.network("gai"), ns.city("IT", "Aosta"), ns.role("member"))
+    assert derived.value(aosta, CCN.earliestEnd) == Literal("1997-07-26", datatype=XSD.date)
+    assert derived.value(aosta, CCN.latestEnd) == Literal("2021-03-01", datatype=XSD.date)
+    assert derived.value(aosta, CCN.latestEndBasis) == ns.ID["list/gai/torino-seed"]
+    # only bounds and their bases are derived, and nothing else is in that graph
+    assert {p for _, p, _ in derived} == {
+        CCN.earliestStart, CCN.latestStart, CCN.earliestEnd, CCN.latestEnd,
+        CCN.earliestStartBasis, CCN.latestStartBasis, CCN.earliestEndBasis,
+        CCN.latestEndBasis}
 
 
 def test_membership_with_a_start_gets_no_attestation(dataset):

@@ -3,11 +3,12 @@
 1. `ccgraph query run members-at --param network=uccn --format csv` as a fresh process,
    store already built: median wall time over --repeat runs, and the import time of the
    query path (and that pyshacl, owlrl and server libraries are not imported on it).
-2. Each saved query's median CPU time on the shipped data.
-3. For each of --sizes: a store of the shipped data plus synthetic data of about that many
-   triples (bench/synthetic.py) plus the time bounds ccgraph.bounds.derive draws from
-   them; on it, in one run, each saved query as it was before issue 11 (bench/baseline/)
-   and as it is now (queries/), with the ratio; then every saved query at every size.
+2. On the shipped data, then for each of --sizes on a store of the shipped data plus
+   about that many synthetic triples (bench/synthetic.py) and the time bounds
+   ccgraph.bounds.derive draws from them: in one run, each saved query as it was before
+   issue 11 (bench/baseline/) and as it is now (queries/), with the ratio; then every
+   saved query at every size (the "after" figures, and those of the queries with no
+   baseline).
 
 Times are CPU seconds of this process (time.process_time: the embedded store evaluates
 in the calling thread, so another process on the machine does not count), the median of
@@ -220,15 +221,19 @@ def main() -> None:
         if not args.no_fresh:
             fresh_process(args.repeat, workdir / "store")
         shipped = EmbeddedStore(workdir / "store")
-        columns = {"shipped": in_process(shipped, args.repeat, now)}
+        compared = before_after(shipped, args.repeat)
+        print_before_after(f"shipped data ({len(shipped):,} quads)", compared)
+        rest = {name: query for name, query in now.items() if name not in compared["after"]}
+        columns = {"shipped": {**compared["after"], **in_process(shipped, args.repeat, rest)}}
         sizes = {"shipped": len(shipped)}
         for size in args.sizes:
             store = EmbeddedStore.from_path(synthetic_store(size, workdir)[0])
             label = f"{len(store):,} quads"
             sizes[label] = len(store)
-            print_before_after(f"synthetic {size:,} (store of {label})",
-                               before_after(store, args.repeat))
-            columns[label] = in_process(store, args.repeat, now)
+            compared = before_after(store, args.repeat)
+            print_before_after(f"synthetic {size:,} (store of {label})", compared)
+            rest = {name: query for name, query in now.items() if name not in compared["after"]}
+            columns[label] = {**compared["after"], **in_process(store, args.repeat, rest)}
             store.close()
     names = list(columns)
     print("\nevery saved query: CPU seconds (median), rows\n")

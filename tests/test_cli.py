@@ -115,7 +115,7 @@ def test_query_run_csv_columns_and_answer(capsys):
             "--param", "network_b=uccn", "--at", "2022-01-01", "--format", "csv"]
     assert main(args) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "member,label,country"
+    assert lines[0] == "member,label,country,status"
     # seed 003 (GAI's 31 municipalities) x the reference table (designations to 2021-11-08)
     assert [line.split(",")[1] for line in lines[1:]] == [
         "Bologna", "Como", "Milan", "Modena", "Parma", "Rome", "Turin"]

@@ -57,8 +57,9 @@ def test_readme_export_line_loads_into_oxigraph(tmp_path):
         capture_output=True, text=True, timeout=60)
     assert query.returncode == 0, query.stderr
     # one graph per source: seed-000, seed-003, uccn-members, uccn-totals, countries,
-    # gazetteer, vocabulary, sources, ontology
-    assert query.stdout.split() == ["n", "9"]
+    # gazetteer, vocabulary, sources, the snapshots and attestations of GAI, Eurocities and
+    # BJCEM, network-claims, ontology, and the derived time bounds
+    assert query.stdout.split() == ["n", "17"]
 
 
 def test_readme_sparqlstore_snippet(live_server):

@@ -91,11 +91,11 @@ def test_query_run_and_the_api_answer_from_the_remote_store(oxigraph):
     assert remote.returncode == 0, remote.stderr
     assert remote.stdout == by_env.stdout == embedded.stdout
     # seed 003 (reference date 2021-03-01): Turin in UCCN, its Italian coordination,
-    # Eurocities and GAI
+    # Eurocities, GAI and BJCEM
     networks = {str(row.network) for row in ccgraph.open(oxigraph.query_url).query(
         "networks-of", member="Turin", date="2021-03-01")}
     assert networks == {str(ns.ID[f"network/{slug}"]) for slug in
-                        ("uccn", "uccn-italy", "eurocities", "gai")}
+                        ("uccn", "uccn-italy", "eurocities", "gai", "bjcem")}
 
 
 def test_ask_construct_and_len(oxigraph, dataset):

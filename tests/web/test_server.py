@@ -51,14 +51,14 @@ def test_city_count_in_json(client):
     assert media(response) == SPARQL_JSON
     body = response.json()
     assert body["head"]["vars"] == ["n"]
-    assert body["results"]["bindings"][0]["n"]["value"] == "430"
+    assert body["results"]["bindings"][0]["n"]["value"] == "464"
 
 
 def test_city_count_in_csv(client):
     response = get(client, CITIES, "text/csv")
     assert response.status_code == 200
     assert media(response) == "text/csv"
-    assert list(csv.reader(io.StringIO(response.text))) == [["n"], ["430"]]
+    assert list(csv.reader(io.StringIO(response.text))) == [["n"], ["464"]]
 
 
 def test_select_in_tsv(client):
@@ -66,7 +66,7 @@ def test_select_in_tsv(client):
     assert response.status_code == 200
     assert media(response) == "text/tab-separated-values"
     assert response.text.splitlines() == [
-        "?n", '"430"^^<http://www.w3.org/2001/XMLSchema#integer>'
+        "?n", '"464"^^<http://www.w3.org/2001/XMLSchema#integer>'
     ]
 
 
@@ -98,7 +98,7 @@ def test_direct_post(client):
         "/sparql", content=CITIES, headers={"Content-Type": "application/sparql-query"}
     )
     assert response.status_code == 200
-    assert response.json()["results"]["bindings"][0]["n"]["value"] == "430"
+    assert response.json()["results"]["bindings"][0]["n"]["value"] == "464"
 
 
 @pytest.mark.parametrize(

@@ -349,10 +349,7 @@ def named(message: str, evidence: dict[str, str]) -> set[str]:
 
 @pytest.mark.parametrize("name", [
     "evidence-ended-by-a-list-on-a-day-it-is-attested",
-    pytest.param("evidence-attested-while-a-complete-list-omits-it", marks=pytest.mark.xfail(
-        strict=True, reason="ConsistentEvidence reports one row per membership, 'earliest "
-        "start >= latest end' first; a list dated to one day sets both (day + 1, day), so the "
-        "message names that list twice and no attestation")),
+    "evidence-attested-while-a-complete-list-omits-it",
 ])
 def test_a_contradiction_names_two_pieces_of_evidence_and_their_sources(name):
     graph = fixture_graph(f"invalid/{name}")

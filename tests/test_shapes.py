@@ -130,7 +130,7 @@ def test_every_constraint_family_and_sparql_constraint_has_an_invalid_fixture(sh
         for _, component, _, source, _ in expected(path, parse(path)):
             covered |= {component, source}
     assert used - covered == set()
-    assert len(sparql_constraints) == 6
+    assert len(sparql_constraints) == 5
     assert sparql_constraints - covered == set()
 
 

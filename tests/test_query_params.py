@@ -85,8 +85,9 @@ def test_render_binds_params_as_constants_in_the_pattern(name):
     rendered = query.render({p.name: SAMPLE[p.type] for p in query.params})
     where = rendered[rendered.index("#+bindings") if "#+bindings" in rendered else 0:]
     # The marker is replaced; what stays of a parameter variable in the pattern names a
-    # column (a sub-select's projection, GROUP BY) or takes its value in a BIND.
-    pattern = re.sub(r"SELECT\b.*?\bWHERE\b|GROUP\s+BY\b[^\n{}]*|BIND \([^)]*\)", "",
+    # column (a sub-select's projection, GROUP BY, HAVING) or takes its value in a BIND.
+    pattern = re.sub(r"SELECT\b.*?\bWHERE\b|GROUP\s+BY\b[^\n{}]*|HAVING\b[^\n]*|"
+                     r"BIND \([^)]*\)", "",
                      rendered.split("WHERE", 1)[1].rsplit("\n}", 1)[0], flags=re.S | re.I)
     assert "#+bindings" not in where
     for param in query.params:

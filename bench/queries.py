@@ -1,7 +1,7 @@
 """Benchmark: saved queries on the embedded store, before and after issue 11.
 
 1. `ccgraph query run members-at --param network=uccn --format csv` as a fresh process,
-   store already built: median wall time over --repeat runs, and the import time of the
+   store already built: median wall and CPU time over --repeat runs, and the import time of the
    query path (and that pyshacl, owlrl and server libraries are not imported on it).
 2. On the shipped data, then for each of --sizes on a store of the shipped data plus
    about that many synthetic triples (bench/synthetic.py) and the time bounds
@@ -24,6 +24,8 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -65,11 +67,6 @@ def measure(fn: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
     return statistics.median(cpu), statistics.median(wall), result
 
 
-def median_time(fn: Callable[[], Any], repeat: int) -> float:
-    """Median wall seconds of `repeat` calls (for stores in other processes)."""
-    return measure(fn, repeat)[1]
-
-
 def answer(store, query, values: Mapping[str, str]):
     """Run a SavedQuery (of the catalogue, or of bench/baseline/) with those of `values`
     it declares, as `ccgraph.queries.run` does."""
@@ -84,11 +81,25 @@ def answer(store, query, values: Mapping[str, str]):
     return result
 
 
-def catalogues() -> tuple[dict, dict]:
-    """(the saved queries now, the saved queries before issue 11)."""
+def snapshot(workdir: Path) -> Path:
+    """A copy of queries/ (fragments included) to measure, so that a query edited while the
+    benchmark runs does not mix two versions into its figures; its digest is printed."""
+    from ccgraph.sources import QUERIES_DIR, digest
+
+    target = Path(tempfile.mkdtemp(prefix="queries-", dir=workdir))
+    shutil.copytree(QUERIES_DIR, target, dirs_exist_ok=True)
+    files = sorted(target.rglob("*.rq"))
+    print(f"queries/ as of {time.strftime('%Y-%m-%d %H:%M:%S')}: {len(files)} files, "
+          f"sha256 {digest(files)[:16]}")
+    return target
+
+
+def catalogues(directory: Path) -> tuple[dict, dict]:
+    """(the saved queries in `directory`, a snapshot of queries/; the saved queries before
+    issue 11)."""
     from ccgraph.queries import catalogue
 
-    return catalogue(), catalogue(BASELINE_DIR)
+    return catalogue(directory), catalogue(BASELINE_DIR)
 
 
 def fresh_process(repeat: int, data_dir: Path) -> None:
@@ -96,8 +107,12 @@ def fresh_process(repeat: int, data_dir: Path) -> None:
     command = [sys.executable, "-m", "ccgraph.cli", "query", "run", "members-at",
                "--param", "network=uccn", "--format", "csv"]
     subprocess.run(command, env=env, check=True, capture_output=True)  # builds the store
-    wall = median_time(lambda: subprocess.run(command, env=env, check=True,
-                                              capture_output=True), repeat)
+    walls, cpus = [], []
+    for _ in range(repeat):
+        used, started = _children_cpu(), time.perf_counter()
+        subprocess.run(command, env=env, check=True, capture_output=True)
+        walls.append(time.perf_counter() - started)
+        cpus.append(_children_cpu() - used)
     probe = ("import sys, time; t = time.perf_counter(); import ccgraph.cli, ccgraph.queries, "
              "ccgraph.store, ccgraph.results, pyoxigraph; "
              "print(f'{time.perf_counter() - t:.3f}', "
@@ -105,9 +120,16 @@ def fresh_process(repeat: int, data_dir: Path) -> None:
              "if m in sys.modules))")
     imports = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                              check=True).stdout.strip()
-    print(f"fresh process, members-at uccn csv: median {wall:.3f} s over {repeat} runs")
+    print(f"fresh process, members-at uccn csv: median {statistics.median(walls):.3f} s wall, "
+          f"{statistics.median(cpus):.3f} s CPU, over {repeat} runs")
     print(f"query-path import time: {imports.split()[0]} s; heavy modules imported: "
           f"{' '.join(imports.split()[1:])}")
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's finished children so far."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 # --- the synthetic stores -----------------------------------------------------------
@@ -147,7 +169,7 @@ def synthetic_store(size: int, workdir: Path) -> tuple[Path, Path, Path]:
     if (path / "complete").is_file():
         return path, extra, shipped
     dataset = load_dataset()
-    synthetic = ("\n".join(triples(size)) + "\n").encode()
+    synthetic = "".join(line + "\n" for line in triples(size)).encode()
     started = time.process_time()
     derived = derived_bounds(synthetic, dataset)
     seconds, lines = time.process_time() - started, (synthetic.count(10), derived.count(10))
@@ -183,9 +205,8 @@ def in_process(store, repeat: int, queries: dict) -> dict[str, tuple[float, int]
     return out
 
 
-def before_after(store, repeat: int) -> dict[str, dict[str, tuple[float, int]]]:
+def before_after(store, repeat: int, now: dict, before: dict) -> dict[str, dict]:
     """Each saved query with a baseline, before and after, one query after the other."""
-    now, before = catalogues()
     results: dict[str, dict[str, tuple[float, int]]] = {"before": {}, "after": {}}
     for name in PARAMS:
         if name in before and name in now:
@@ -214,14 +235,14 @@ def main() -> None:
 
     from ccgraph.store import EmbeddedStore
 
-    now, _ = catalogues()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = args.workdir or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
+        now, before = catalogues(snapshot(workdir))
         if not args.no_fresh:
             fresh_process(args.repeat, workdir / "store")
         shipped = EmbeddedStore(workdir / "store")
-        compared = before_after(shipped, args.repeat)
+        compared = before_after(shipped, args.repeat, now, before)
         print_before_after(f"shipped data ({len(shipped):,} quads)", compared)
         rest = {name: query for name, query in now.items() if name not in compared["after"]}
         columns = {"shipped": {**compared["after"], **in_process(shipped, args.repeat, rest)}}
@@ -230,7 +251,7 @@ def main() -> None:
             store = EmbeddedStore.from_path(synthetic_store(size, workdir)[0])
             label = f"{len(store):,} quads"
             sizes[label] = len(store)
-            compared = before_after(store, args.repeat)
+            compared = before_after(store, args.repeat, now, before)
             print_before_after(f"synthetic {size:,} (store of {label})", compared)
             rest = {name: query for name, query in now.items() if name not in compared["after"]}
             columns[label] = {**compared["after"], **in_process(store, args.repeat, rest)}

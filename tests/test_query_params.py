@@ -97,11 +97,16 @@ def test_render_binds_params_as_constants_in_the_pattern(name):
 
 def test_the_valid_at_fragment_is_included_with_its_own_variables():
     text = queries.get("shared-members").text()
-    assert "?earliest_start_valid_at1" in text and "?earliest_start_valid_at2" in text
+    assert "?a_earliest_start" in text and "?b_earliest_start" in text
     assert "$" not in text.split("SELECT", 1)[1]
-    assert "?date < ?latest_end_valid_at1" in text and "?status_a" in text
-    fragment = queries.header(QUERIES_DIR / "fragments" / "valid-at.rq")
-    assert fragment["params"] == ["m", "date", "status"]
+    assert "?date < ?a_latest_end" in text and "?date < ?b_latest_end" in text
+    assert "?status_a" in text and "?status_b" in text
+    rule = queries.header(QUERIES_DIR / "fragments" / "valid-at.rq")
+    assert rule["params"] == ["date", "status", "earliest_start", "latest_start",
+                              "earliest_end", "latest_end"]
+    bounds = queries.header(QUERIES_DIR / "fragments" / "bounds.rq")
+    assert bounds["params"] == ["m", "earliest_start", "latest_start", "earliest_end",
+                                "latest_end"]
     for name in NAMES:  # "valid at D" is written once, in the fragment
         source = queries.get(name).path.read_text(encoding="utf-8")
         assert "ccn:latestEnd" not in source and "#+include valid-at" in source or name in (

@@ -3,10 +3,12 @@
 A saved query is a SPARQL file that starts with a YAML header in `#+ ` comment lines
 (grlc's idea): summary, description, tags, params, columns.
 
-The one definition of "valid at D" lives in `queries/fragments/valid-at.rq`; a query
-includes it with the line `#+include valid-at ?m ?date`, which `SavedQuery.text()` expands
-(the fragment's `$m`/`$date` renamed to the given variables, its own variables suffixed
-with the number of the include, so two includes never clash).
+The one definition of "valid at D" lives in `queries/fragments/valid-at.rq`, and the
+reading of a membership's time bounds it judges in `queries/fragments/bounds.rq`; a query
+includes a fragment with a line such as `#+include bounds ?m ?es ?ls ?ee ?le`, which
+`SavedQuery.text()` expands (the fragment's `$` parameters renamed to the given
+variables, its own variables suffixed with the number of the include, so two includes
+never clash).
 
 Header keys of a parameter: `name`, `type` (one of PARAM_TYPES), `required`, `default`,
 `allowed` (the only values accepted; a `choice` is one of them, bound as a plain

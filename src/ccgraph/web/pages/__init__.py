@@ -3,11 +3,14 @@ with the Jinja2 templates in `web/templates/` (`html`: autoescaped; no script, n
 loaded from the network).
 
 - a place (city, province, region): its names in every language, its country, its
-  coordinates, its memberships as a timeline (network, role, start, end, sources); a
+  coordinates, its memberships as a timeline drawn from their time bounds (the certain
+  part solid, the possible parts hatched, each saying why), with role and sources; a
   country: its own memberships, and the places in it with theirs (`places`);
 - a network: its offices (seat, secretariat, presidency), its members valid at a date
-  (saved query `members-at`), and the size claims of the sources (`claims-check`); a
-  creative field: the members holding it at a date, network by network (`networks`);
+  (saved query `members-at`: certain, or marked possible with the reason), and its
+  history: its complete member lists, the size claims of the sources (`claims-check`)
+  and its sources in date order; a creative field: the members holding it at a date,
+  network by network (`networks`);
 - any other resource: its statements, and the resources that point to it (`resources`,
   which chooses the page by the resource's class);
 - the home page: the networks, the creative fields, a search of labels (`front`);

@@ -1,14 +1,15 @@
 """Benchmark: saved queries on the embedded store, before and after issue 11.
 
 1. `ccgraph query run members-at --param network=uccn --format csv` as a fresh process,
-   store already built: median wall and CPU time over --repeat runs, and the import time of the
-   query path (and that pyshacl, owlrl and server libraries are not imported on it).
+   store already built: median wall and CPU time over --repeat runs, and the import time
+   of the query path (and that pyshacl, owlrl and server libraries are not imported on
+   it).
 2. On the shipped data, then for each of --sizes on a store of the shipped data plus
    about that many synthetic triples (bench/synthetic.py) and the time bounds
    ccgraph.bounds.derive draws from them: in one run, each saved query as it was before
-   issue 11 (bench/baseline/) and as it is now (queries/), with the ratio; then every
-   saved query at every size (the "after" figures, and those of the queries with no
-   baseline).
+   issue 11 (bench/baseline/) and as it is now (a copy of queries/ made at the start),
+   the two measured in turn, with the ratio; then every saved query at every size (the
+   "after" figures, and those of the queries with no baseline).
 
 Times are CPU seconds of this process (time.process_time: the embedded store evaluates
 in the calling thread, so another process on the machine does not count), the median of
@@ -206,12 +207,23 @@ def in_process(store, repeat: int, queries: dict) -> dict[str, tuple[float, int]
 
 
 def before_after(store, repeat: int, now: dict, before: dict) -> dict[str, dict]:
-    """Each saved query with a baseline, before and after, one query after the other."""
+    """Each saved query with a baseline, before and after: one untimed run of each, then
+    `repeat` runs of the two in turn (so that a change of load on the machine falls on
+    both alike); median CPU seconds and rows."""
     results: dict[str, dict[str, tuple[float, int]]] = {"before": {}, "after": {}}
-    for name in PARAMS:
-        if name in before and name in now:
-            results["before"].update(in_process(store, repeat, {name: before[name]}))
-            results["after"].update(in_process(store, repeat, {name: now[name]}))
+    for name, params in PARAMS.items():
+        if name not in before or name not in now:
+            continue
+        pair = {"before": before[name], "after": now[name]}
+        rows = {tag: len(answer(store, query, params).rows) for tag, query in pair.items()}
+        times: dict[str, list[float]] = {"before": [], "after": []}
+        for _ in range(repeat):
+            for tag, query in pair.items():
+                started = time.process_time()
+                answer(store, query, params)
+                times[tag].append(time.process_time() - started)
+        for tag in pair:
+            results[tag][name] = (statistics.median(times[tag]), rows[tag])
     return results
 
 

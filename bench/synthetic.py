@@ -10,7 +10,9 @@ of the network's complete member lists, dated or not. Deterministic for a given 
 The shares follow the shipped data (2026-12): of UCCN's 406 starts, 28 are years and 8 are
 year-months (9 %), one membership ended in a change of field; the other networks' 125
 attested memberships have 309 attestations (2.4 each, 1 to 10), 23 % of them undated and
-53 % entries of one of 7 complete lists (6 dated), and 20 of them got an end bound.
+53 % entries of one of 7 complete lists (6 dated), and 20 of them got an end bound. The
+generator gives 2.4 attestations per attested membership, 78 % of them dated and about
+60 % in a list; at a million triples 30,694 cities and 74,622 memberships.
 
 Each membership of the other networks holds over a hidden span of years, from which its
 evidence is drawn: its attestations come from sources of years within the span, and a

@@ -96,8 +96,8 @@ def snapshot(workdir: Path) -> Path:
 
 
 def catalogues(directory: Path) -> tuple[dict, dict]:
-    """(the saved queries in `directory`, a snapshot of queries/; the saved queries before
-    issue 11)."""
+    """(the saved queries in `directory`, a snapshot of queries/, and the saved queries
+    before issue 11), by name."""
     from ccgraph.queries import catalogue
 
     return catalogue(directory), catalogue(BASELINE_DIR)

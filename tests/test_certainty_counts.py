@@ -85,6 +85,9 @@ def test_bjcem_country_counts_after_the_december_2019_list(counts, backend):
     ("gai", "2020-06-01", ("2019-10-30", "2021-03-01", "23", "54")),  # + Modena, Matera
     ("gai", "2021-03-01", ("2019-10-30", "", "33", "39")),
     ("eurocities", "2000-01-01", ("1986-01-01", "", "6", "33")),
+    # no complete list of the UCCN: Edinburgh certain, Aswan, Berlin, Buenos Aires and
+    # Popayán ("2005") possible (as in field-counts above)
+    ("uccn", "2005-06-01", ("", "", "1", "5")),
     ("bjcem", "2015-06-01", ("2015-01-01", "2015-12-31", "0", "38")),
     ("bjcem", "2019-12-15", ("2019-12-01", "2019-12-31", "17", "38")),
 ])

@@ -52,6 +52,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from installs import installing
+
 USER_ENV = "CCGRAPH_STORE_USER"
 PASSWORD_ENV = "CCGRAPH_STORE_PASSWORD"
 TOKEN_ENV = "CCGRAPH_STORE_TOKEN"
@@ -145,11 +147,13 @@ def _running(command: list[str], log: Path, cwd: Path) -> Iterator[subprocess.Po
 def oxigraph_command() -> str:
     """The `oxigraph` command of this interpreter's environment, installed if missing."""
     beside = Path(sys.executable).parent / "oxigraph"
-    if not beside.exists() and not shutil.which("oxigraph"):
-        result = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "oxigraph"],
-                                capture_output=True, text=True)
-        if result.returncode != 0:
-            raise RuntimeError(f"could not install oxigraph with pip:\n{result.stderr[-2000:]}")
+    with installing("pip"):
+        if not beside.exists() and not shutil.which("oxigraph"):
+            result = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "oxigraph"],
+                                    capture_output=True, text=True)
+            if result.returncode != 0:
+                raise RuntimeError("could not install oxigraph with pip:\n"
+                                   f"{result.stderr[-2000:]}")
     if beside.exists():
         return str(beside)
     found = shutil.which("oxigraph")
@@ -178,9 +182,11 @@ def oxigraph_server(tmp_dir: str | os.PathLike[str]) -> Iterator[Engine]:
 
 def virtuoso_binaries() -> tuple[str, str]:
     """(virtuoso-t, isql-vt), installing Debian's virtuoso-opensource if missing."""
-    found = _find_virtuoso()
-    if found:
-        return found
+    with installing("apt"):
+        return _find_virtuoso() or _install_virtuoso()
+
+
+def _install_virtuoso() -> tuple[str, str]:
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     steps = [["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q",
                                            "virtuoso-opensource"]]

@@ -25,7 +25,21 @@ from . import namespaces as ns
 from .errors import InputError
 from .namespaces import CCN
 
-ROOT = Path(os.environ.get("CCGRAPH_HOME") or Path(__file__).resolve().parents[2])
+HOME_ENV = "CCGRAPH_HOME"
+PACKAGED = Path(__file__).resolve().parent / "home"  # the folders, as a wheel carries them
+
+
+def home() -> Path:
+    """The folder holding ontology/, shapes/, data/ and queries/: $CCGRAPH_HOME when set
+    (an edited checkout, another data folder), else the copies an installed wheel carries
+    (ccgraph/home/), else the checkout the package runs from (an editable install)."""
+    configured = os.environ.get(HOME_ENV)
+    if configured:
+        return Path(configured)
+    return PACKAGED if PACKAGED.is_dir() else Path(__file__).resolve().parents[2]
+
+
+ROOT = home()
 ONTOLOGY_FILE = ROOT / "ontology" / "ccn.ttl"
 SHAPES_DIR = ROOT / "shapes"
 DATA_DIR = ROOT / "data"

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from ccgraph.sources import ROOT
+from installs import installing
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -30,7 +31,13 @@ WAIT = 20  # seconds
 
 
 def install_chromium() -> None:
-    """Install Debian's chromium and chromium-driver if they are missing (we run as root)."""
+    """Install Debian's chromium and chromium-driver if they are missing (we run as root),
+    one worker at a time."""
+    with installing("apt"):
+        _install_chromium()
+
+
+def _install_chromium() -> None:
     if CHROMIUM.exists() and CHROMEDRIVER.exists():
         return
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}

@@ -61,8 +61,6 @@ CCN_PROPERTIES = [name for name in CCN_TERMS if name[0].islower()]
 # Where a domain or range may point outside ccn: (rdflib's closed namespaces know their terms).
 EXTERNAL_CLASS_NAMESPACES = (ORG, PROV, SKOS, SDO, FOAF, TIME)
 LITERAL_RANGES = {RDFS.Literal, RDF.langString}
-# ccn:countsKind takes a class (e.g. ccn:City) as its value.
-METACLASSES = {OWL.Class}
 
 
 @pytest.fixture(scope="module")
@@ -364,9 +362,16 @@ def test_scanner_reports_a_query_without_the_ccn_prefix() -> None:
 
 
 def members(graph: Graph, node: URIRef | BNode) -> list[URIRef | BNode]:
-    """A named class or datatype, or the members of an owl:unionOf."""
-    union = graph.value(node, OWL.unionOf)
-    return list(Collection(graph, union)) if union is not None else [node]
+    """A named class or datatype, or the members of an owl:unionOf, or of an owl:oneOf.
+
+    The enumerations are the ranges of ccn:countsKind and ccn:listsKind, whose values are
+    place classes used as individuals (OWL 2 punning): their members must be known classes.
+    """
+    for constructor in (OWL.unionOf, OWL.oneOf):
+        listed = graph.value(node, constructor)
+        if listed is not None:
+            return list(Collection(graph, listed))
+    return [node]
 
 
 def is_datatype(term: object) -> bool:
@@ -376,12 +381,9 @@ def is_datatype(term: object) -> bool:
 def is_known_class(term: object, declared: set[str]) -> bool:
     if is_ccn(term):
         return local_name(term) in declared and local_name(term)[0].isupper()
-    return isinstance(term, URIRef) and (
-        term in METACLASSES
-        or any(
-            term in namespace and str(term)[len(str(namespace)) :][:1].isupper()
-            for namespace in EXTERNAL_CLASS_NAMESPACES
-        )
+    return isinstance(term, URIRef) and any(
+        term in namespace and str(term)[len(str(namespace)) :][:1].isupper()
+        for namespace in EXTERNAL_CLASS_NAMESPACES
     )
 
 

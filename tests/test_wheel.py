@@ -61,6 +61,11 @@ def test_the_wheel_carries_the_folders_and_py_typed(installed):
         assert shipped, folder
         assert {f"ccgraph/home/{name}" for name in shipped} <= names, folder
     assert "ccgraph/py.typed" in names
+    # the pages' templates and static files, the vendored query editor among them
+    for name in ("web/templates/editor.html", "web/static/editor.js", "web/static/style.css",
+                 "web/static/yasgui/yasgui.min.js", "web/static/yasgui/yasgui.min.css",
+                 "web/static/yasgui/LICENSE.txt"):
+        assert f"ccgraph/{name}" in names, name
     assert "ccgraph/__main__.py" in names
 
 

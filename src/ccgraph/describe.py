@@ -19,20 +19,17 @@ project's own context, embedded (`ccgraph.export`): no remote context is referen
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import Dataset, Graph, Namespace, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
 
 from . import export, formats
 from . import namespaces as ns
 from .errors import NotFound
 from .queries import values_block
 from .sources import load_ontology
-from .summary import TRIPLES
 from .values import is_slug_path
 
 if TYPE_CHECKING:
@@ -123,63 +120,5 @@ VOCABULARY_PREFIXES = ("ccn", "org", "prov", "time", "skos", "dcterms", "schema"
                        "owl", "rdf", "rdfs", "vann")
 
 
-def void(store: Store, root: str) -> Graph:
-    """The VoID and DCAT description of the dataset served at `root` (ends with '/'): its
-    SPARQL endpoint, its dumps (`formats.DUMPS`), vocabularies, root resources, sources."""
-    graph = ns.new_graph()
-    graph.bind("void", VOID)
-    graph.bind("dcat", DCAT)
-    here = Namespace(root + ".well-known/void#")
-    dataset, endpoint = here.dataset, URIRef(root + "sparql")
-    service, access = here.sparql, here["sparql-access"]  # a DataService; its Distribution
-    triples = int(store.select(TRIPLES).rows[0][0])  # type: ignore[arg-type]
-    for p, o in (
-        (RDF.type, VOID.Dataset),
-        (RDF.type, DCAT.Dataset),
-        (DCTERMS.title, Literal("ccgraph: city cultural networks", lang="en")),
-        (DCTERMS.description, Literal(DESCRIPTION, lang="en")),
-        (DCTERMS.license, LICENSE),
-        (DCTERMS.rights, Literal(RIGHTS, lang="en")),
-        (DCTERMS.conformsTo, ONTOLOGY_IRI),
-        (VOID.uriSpace, Literal(ns.base() + "id/")),
-        (VOID.triples, Literal(triples, datatype=XSD.integer)),
-        (VOID.sparqlEndpoint, endpoint),
-        (DCAT.distribution, access),
-    ):
-        graph.add((dataset, p, o))
-    for p, o in ((RDF.type, DCAT.DataService), (DCAT.endpointURL, endpoint),
-                 (DCAT.servesDataset, dataset),
-                 (DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/"))):
-        graph.add((service, p, o))
-    for p, o in ((RDF.type, DCAT.Distribution), (DCAT.accessURL, endpoint),
-                 (DCAT.accessService, service), (DCTERMS.license, LICENSE)):
-        graph.add((access, p, o))
-    for (term,) in store.select(TERMS).rows:
-        graph.add((dataset, VOID.vocabulary, _namespace_of(term)))
-    for (network,) in store.select(ROOTS).rows:
-        graph.add((dataset, VOID.rootResource, network))  # type: ignore[arg-type]
-    for (source,) in store.select(SOURCES).rows:
-        graph.add((dataset, DCTERMS.source, source))  # type: ignore[arg-type]
-    for name in formats.DUMPS:
-        fmt = formats.get(name)
-        url, distribution = URIRef(f"{root}dump.{fmt.extension}"), here[fmt.extension]
-        graph.add((dataset, VOID.dataDump, url))
-        graph.add((dataset, VOID.feature, URIRef(str(fmt.w3c))))
-        graph.add((dataset, DCAT.distribution, distribution))
-        for p, o in ((RDF.type, DCAT.Distribution), (DCAT.downloadURL, url),
-                     (DCAT.mediaType, IANA[fmt.media]), (DCTERMS.license, LICENSE)):
-            graph.add((distribution, p, o))
-    return graph
-
-
-def _namespace_of(term: object) -> URIRef:
-    """The vocabulary a property or class belongs to."""
-    for prefix in VOCABULARY_PREFIXES:
-        namespace = str(ns.PREFIXES[prefix])
-        if str(term).startswith(namespace):
-            return URIRef(namespace)
-    return URIRef(re.sub(r"[^/#]*$", "", str(term)))
-
-
 __all__ = ["describe", "dump_of", "known", "ontology_graph", "resource_iri", "serialize",
-           "store_dataset", "void"]
+           "store_dataset"]

@@ -7,7 +7,7 @@ callers put in graph:inferred, so exports can choose asserted-only.
 from __future__ import annotations
 
 from rdflib import Dataset, Graph, Literal
-from rdflib.namespace import OWL
+from rdflib.namespace import OWL, RDF, XSD
 
 from . import namespaces as ns
 from .errors import UsageError
@@ -45,10 +45,16 @@ def infer(dataset: Dataset | Graph, profile: str = "owlrl") -> Graph:
         s, p, o = triple
         if triple in asserted or isinstance(s, Literal):  # literal subjects: not RDF
             continue
-        if p == OWL.sameAs and s == o:  # x sameAs x: noise
+        if s == o and p in SELF_NOISE:  # x sameAs x, x equivalentClass x...: noise
             continue
+        if str(s).startswith(DATATYPE_SPACES):  # OWL-RL's statements about datatypes would
+            continue  # make xsd: datatypes classes: illegal punning for the OWL tools
         inferred.add(triple)
     return inferred
+
+
+SELF_NOISE = (OWL.sameAs, OWL.equivalentClass, OWL.equivalentProperty)
+DATATYPE_SPACES = (str(XSD), str(RDF.langString), str(RDF.PlainLiteral))
 
 
 def with_inferences(dataset: Dataset, profile: str) -> Dataset:

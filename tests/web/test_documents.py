@@ -128,7 +128,8 @@ def test_document_by_extension_whatever_the_accept_header(client, ext, expected)
 def test_unknown_or_malformed_paths_are_404(client, path):
     response = get(client, path, TURTLE)
     assert response.status_code == 404
-    assert media(response) == "text/plain"
+    assert media(response) == TURTLE  # in the format asked: a comment, no triple
+    assert len(parse(response)) == 0 and response.text.startswith("# 404 Not Found: ")
 
 
 def test_a_browser_gets_a_404_page(client):

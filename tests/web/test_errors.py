@@ -1,6 +1,6 @@
 """How errors are answered (`ccgraph.web.errors`), in process, over the embedded store: the
 status from the error's class, one line of text/plain by default, RFC 9457 problem details
-for a client that prefers JSON, the HTML page for a browser on a page route, `Allow` on a
+for a client that prefers JSON, the HTML page for a browser on every route, `Allow` on a
 405, `Retry-After` on a 503, and a bug as a 500 with one line and no traceback."""
 
 from __future__ import annotations
@@ -57,18 +57,23 @@ def test_anyone_else_gets_one_line_of_text(client, accept):
     assert response.text.count("\n") == 1
 
 
-def test_a_browser_gets_the_page_on_page_routes_only(client):
-    page = client.get("/doc/city/it/nowhere", headers={"Accept": BROWSER})
+@pytest.mark.parametrize("path", ["/doc/city/it/nowhere", "/queries/nope", "/no/such/route",
+                                  "/sparql?query=SELECT"])
+def test_a_browser_gets_the_page_on_every_route(client, path):
+    page = client.get(path, headers={"Accept": BROWSER})
     assert media(page) == "text/html"
-    assert page.status_code == 404
-    other = client.get("/queries/nope", headers={"Accept": BROWSER})
-    assert media(other) == "text/plain"
+    assert page.status_code in (400, 404)
+
+
+def test_a_406_is_never_an_html_page(client):
+    response = client.get("/.well-known/void", headers={"Accept": "text/html"})
+    assert response.status_code == 406 and media(response) == "text/plain"
 
 
 def test_405_names_the_methods(client):
     response = client.put("/sparql", headers={"Accept": PROBLEM})
     assert response.status_code == 405
-    assert response.headers["allow"] == "GET, POST"
+    assert response.headers["allow"] == "GET, HEAD, POST"
     assert response.json()["status"] == 405
     response = client.post("/queries", headers={"Accept": PROBLEM})
     assert response.status_code == 405

@@ -30,10 +30,9 @@ from ccgraph.cli import main
 from ccgraph.errors import InputError
 from ccgraph.results import to_csv, to_json
 from ccgraph.store import Answer
+from ccgraph.web import pages
 from ccgraph.web.app import create_app
-from ccgraph.web.context import TRUNCATED
 from ccgraph.web.openapi import FORMATS, param_schema
-from ccgraph.web.rest import to_html
 
 from .responses import media
 
@@ -124,7 +123,7 @@ def test_catalogue_format_switch(client):
 def test_gai_members_in_json(client):
     response = ask(client, "/queries/members-at", **GAI_2022)
     assert response.status_code == 200 and media(response) == "application/json"
-    assert TRUNCATED not in response.headers
+    assert "X-Result-Truncated" not in response.headers
     rows = response.json()
     assert len(rows) == 33  # "As of today it gathers 33 Public Administrations"
     assert all(list(row) == list(queries.get("members-at").columns) for row in rows)
@@ -215,19 +214,20 @@ def test_html_table(client):
         assert response.status_code == 200 and media(response) == "text/html"
         page = response.text
         assert page.count("<tr>") == 1 + 33
-        assert f'<td><a href="/id/city/it/turin">{iri("city/it/turin")}</a></td>' \
-               "<td>Turin</td><td>City</td><td>IT</td><td></td><td>Member</td>" in page
+        assert f'<td><a href="/id/city/it/turin" title="{iri("city/it/turin")}">Turin</a>' \
+               "</td><td>Turin</td><td>City</td><td>IT</td><td></td><td>Member</td>" in page
         assert "<code>network=gai</code>, <code>date=2022-01-01</code>" in page
         assert '<a href="http://testserver/queries/members-at.csv?network=gai&amp;' \
                'date=2022-01-01&amp;certainty=certain" type="text/csv">csv</a>' in page
 
 
-def test_html_is_escaped():
+def test_html_is_escaped(stores):
     query = queries.get("seats")
     hostile = "<script>alert(1)</script>"
     answer = Answer(query.columns, ((URIRef("javascript:alert(1)"), Literal(hostile),
                                      URIRef('https://example.org/"><b>')),))
-    page = to_html(query, answer, {"x": hostile}, links={"csv": "?a=1&b=2"}, index="/queries")
+    page = pages.answer(stores["embedded"], query, answer, {"x": hostile},
+                        links={"csv": "?a=1&b=2"}, index="/queries")
     assert hostile not in page and "&lt;script&gt;" in page
     assert 'href="javascript:' not in page
     assert 'href="https://example.org/&#34;&gt;&lt;b&gt;"' in page
@@ -252,14 +252,14 @@ def test_head(client):
     assert response.status_code == 200 and response.content == b""
 
 
-def test_result_cap(stores):
+def test_result_cap_refuses_rather_than_cuts(stores):
     with TestClient(create_app(stores["embedded"], max_rows=5)) as capped:
-        response = ask(capped, "/queries/members-at", **GAI_2022)
-        assert response.status_code == 200 and response.headers[TRUNCATED] == "true"
-        assert [r["label"] for r in response.json()] == ["Ancona", "Asti", "Bari", "Bologna",
-                                                          "Cagliari"]
-        page = ask(capped, "/queries/members-at.html", **GAI_2022).text
-        assert page.count("<tr>") == 1 + 5 and "cut to the server's result cap" in page
+        for path in ("/queries/members-at", "/queries/members-at.html"):
+            response = ask(capped, path, **GAI_2022)
+            assert response.status_code == 400 and "X-Result-Truncated" not in response.headers
+            assert "more than 5 rows" in response.text
+        seats = ask(capped, "/queries/seats")  # 4 rows: answered whole
+        assert seats.status_code == 200 and len(seats.json()) == 4
 
 
 # --- refusals --------------------------------------------------------------------------------

@@ -17,7 +17,11 @@ __all__ = ["build_parser", "main"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        if not (sys.argv[1:] if argv is None else argv):  # `ccgraph` alone: the commands
+            parser.print_help()
+            return EXIT_OK
+        args = parser.parse_args(argv)
         return args.run(args)
     except CcgraphError as error:
         print(f"ccgraph: error: {error}", file=sys.stderr)

@@ -63,7 +63,9 @@ def run_query_show(args: argparse.Namespace) -> int:
         allowed = f"; one of {', '.join(p.allowed)}" if p.allowed else ""
         print(f"  {p.name} ({p.type}, {need}{allowed}) {p.description}".rstrip())
     print(f"columns: {', '.join(saved.columns)}\n")
-    print(saved.text().rstrip())
+    # the SPARQL without its header, which the lines above have shown
+    print("\n".join(line for line in saved.text().splitlines()
+                    if not line.startswith("#+ ") and line != "#+").strip())
     return EXIT_OK
 
 
@@ -119,7 +121,7 @@ def run_export(args: argparse.Namespace) -> int:
     if args.inferred:
         dataset = with_inferences(dataset, "owlrl")
     data = serialize(dataset, args.format)
-    if args.output:
+    if args.output and str(args.output) != "-":
         write_atomically(args.output, data)
     else:
         sys.stdout.buffer.write(data)
@@ -192,15 +194,17 @@ def run_validate(args: argparse.Namespace) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     from ..web.app import create_app, listen, server
 
-    numbers = {"--timeout": args.timeout, "--max-rows": args.max_rows,
-               "--workers": args.workers, "--max-memory": args.max_memory,
+    numbers = {"--timeout": args.timeout, "--workers": args.workers,
+               "--max-memory": args.max_memory,
                "--per-client": 1 if args.per_client is None else args.per_client}
     for option, value in numbers.items():
         if value <= 0:
             raise CcgraphError(f"{option} must be positive, got {value:g}")
+    if args.max_rows is not None and args.max_rows < 0:
+        raise CcgraphError(f"--max-rows must be 0 (no cap) or more, got {args.max_rows}")
     sock = listen(args.host, args.port)  # a busy port is a usage error, before anything else
     store = _open(args)
-    app = create_app(store, timeout=args.timeout, max_rows=args.max_rows,
+    app = create_app(store, timeout=args.timeout, max_rows=args.max_rows or 0,
                      workers=args.workers, per_client=args.per_client,
                      max_memory=args.max_memory * 2**20)
     close = getattr(store, "close", None)

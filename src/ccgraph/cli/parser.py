@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from pathlib import Path
 
 from .. import formats
 from ..errors import CcgraphError
+from ..spelling import did_you_mean
 from ..version import __version__
 from .commands import (
     run_build,
@@ -27,17 +29,42 @@ EPILOG = """exit codes: 0 ok / the data conforms; 1 the data does not conform or
 2 usage or input error (bad option, file, parameter, date or IRI); 70 internal error."""
 
 
+DESCRIPTION = """A knowledge graph of the networks cities join for culture and creativity
+(the UNESCO Creative Cities Network, Eurocities, GAI, BJCEM...): build it, validate it,
+ask it saved questions or SPARQL, export it, serve it. Start with `ccgraph build`, then
+`ccgraph query list`."""
+
+
 class Parser(argparse.ArgumentParser):
-    """argparse, but usage errors raise instead of exiting, so main() renders them."""
+    """argparse, but usage errors raise instead of exiting, so main() renders them, with a
+    "did you mean" for a misspelt command, choice or option."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise CcgraphError(f"{self.prog}: {message}")
+        raise CcgraphError(f"{self.prog}: {message}{self._suggestion(message)}")
+
+    def _suggestion(self, message: str) -> str:
+        choice = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if choice:
+            return did_you_mean(choice.group(1), re.findall(r"'([^']*)'", choice.group(2)))
+        unknown = re.search(r"unrecognized arguments: (\S+)", message)
+        if unknown and unknown.group(1).startswith("-"):
+            return did_you_mean(unknown.group(1).split("=")[0], _options(self))
+        return ""
+
+
+def _options(parser: argparse.ArgumentParser) -> set[str]:
+    """Every option string of `parser` and of its subcommands."""
+    found = set(parser._option_string_actions)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found |= _options(sub)
+    return found
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(
-        prog="ccgraph", description=__doc__.splitlines()[0] if __doc__ else None, epilog=EPILOG
-    )
+    parser = Parser(prog="ccgraph", description=DESCRIPTION, epilog=EPILOG,
+                    formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"ccgraph {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     commands.required = True
@@ -110,7 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--inferred", action="store_true",
                         help="add the OWL-RL inferences of ontology + data")
     export.add_argument("-o", "--output", type=Path, metavar="FILE",
-                        help="write to FILE atomically (default: stdout)")
+                        help="write to FILE atomically, with the permissions your umask "
+                        "gives (default, or -: stdout)")
     export.set_defaults(run=run_export)
 
     showcase = commands.add_parser(
@@ -156,16 +184,19 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         description="Serve the store at http://HOST:PORT/sparql (GET or POST; results by "
         "content negotiation). Read-only; SERVICE, LOAD and remote FROM are refused. Queries "
-        "run in worker processes: one running longer than --timeout, or using more than "
-        "--max-memory, is stopped and gets 503; a result longer than --max-rows is cut and "
-        "flagged with the header X-Result-Truncated: true. See docs/security.md.",
+        "run in worker processes: one running longer than --timeout (its answer's delivery "
+        "included), or using more than --max-memory, is stopped and gets 503 (or, once its "
+        "answer has begun to stream, has its response broken off). Answers stream, whatever "
+        "their size; with --max-rows, an answer longer than that is refused whole (400), "
+        "never cut. See docs/security.md.",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve.add_argument("--timeout", type=float, default=10.0, metavar="S",
                        help="seconds a query may run (default: 10)")
-    serve.add_argument("--max-rows", type=int, default=10000, metavar="N",
-                       help="rows (or triples) returned at most (default: 10000)")
+    serve.add_argument("--max-rows", type=int, default=None, metavar="N",
+                       help="refuse (400) an answer of more than N rows or triples rather "
+                       "than send it (default, or 0: no cap; --timeout bounds every answer)")
     serve.add_argument("--workers", type=int, default=4, metavar="N",
                        help="worker processes answering queries (default: 4)")
     serve.add_argument("--per-client", type=int, metavar="N",

@@ -32,6 +32,7 @@ from rdflib.term import Identifier
 
 from ..errors import InputError, QueryError
 from ..sources import QUERIES_DIR
+from ..spelling import did_you_mean
 from .binding import bind
 
 PARAM_TYPES = ("network", "member", "field", "country", "date", "integer", "choice")
@@ -74,8 +75,8 @@ class SavedQuery:
         for name in names:
             if name not in declared:
                 listed = ", ".join(p.name for p in self.params) or "none"
-                raise InputError(f"query {self.name!r} has no parameter {name!r} "
-                                 f"(parameters: {listed})")
+                raise InputError(f"query {self.name!r} has no parameter {name!r}"
+                                 f"{did_you_mean(name, declared)} (parameters: {listed})")
 
     def render(self, bindings: Mapping[str, Identifier], style: str = "constants") -> str:
         """The query with `bindings` (parameter name -> checked term) bound, in the
@@ -94,7 +95,8 @@ def catalogue(directory: Path = QUERIES_DIR) -> dict[str, SavedQuery]:
 def get(name: str) -> SavedQuery:
     queries = catalogue()
     if name not in queries:
-        raise InputError(f"unknown query {name!r} (available: {', '.join(queries)})")
+        raise InputError(f"unknown query {name!r}{did_you_mean(name, queries)} "
+                         f"(available: {', '.join(queries)})")
     return queries[name]
 
 

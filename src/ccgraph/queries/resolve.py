@@ -18,6 +18,7 @@ from rdflib.term import Identifier
 
 from .. import namespaces as ns
 from ..errors import InputError
+from ..spelling import did_you_mean
 from ..values import as_text, date_literal, is_iri, is_plain, is_slug_path
 from .binding import values_block
 from .catalogue import Param, SavedQuery
@@ -76,7 +77,8 @@ def _resolve_value(query: SavedQuery, param: Param, raw: str, store: Store) -> I
     if not is_plain(raw):
         raise bad(f"is not {_FORMS[param.type]} (too long, or control characters)")
     if param.allowed and raw.lower() not in {a.lower() for a in param.allowed}:
-        raise bad(f"is not allowed (allowed: {', '.join(param.allowed)})")
+        raise bad(f"is not allowed{did_you_mean(raw, param.allowed)} "
+                  f"(allowed: {', '.join(param.allowed)})")
     if param.type == "date":
         try:
             return date_literal(raw, today=True)
@@ -102,8 +104,11 @@ def _resolve_value(query: SavedQuery, param: Param, raw: str, store: Store) -> I
     if hits:
         listed = ", ".join(f"{label or '?'} <{iri}>" for iri, label in hits)
         raise bad(f"is ambiguous: {listed}; give the IRI or the slug path")
-    allowed = "" if param.type == "member" else f"; allowed: {', '.join(known(store, param))}"
-    raise bad(f"matches no {param.type} ({_FORMS[param.type]}{allowed})")
+    if param.type == "member":
+        raise bad(f"matches no member ({_FORMS['member']})")
+    names = known(store, param)
+    raise bad(f"matches no {param.type}{did_you_mean(raw, names)} ({_FORMS[param.type]}; "
+              f"allowed: {', '.join(names)})")
 
 
 def _lookup(store: Store, kind: str, raw: str) -> list[tuple[URIRef, str]]:

@@ -7,7 +7,10 @@
   for, so that opening the other stores never loads an HTTP client.
 
 All answer `select(query)` with the variable names and rows of rdflib terms (`terms`
-converts). Saved-query parameters arrive already bound as checked RDF terms
+converts), and read the same answers lazily with `rows` and `triples` (streamed: the
+embedded store works each row out when it is asked for, the others iterate the answer they
+received or made whole); the embedded store also writes an answer with Oxigraph's own
+writers (`serialize`). Saved-query parameters arrive already bound as checked RDF terms
 (`ccgraph.queries`): one mechanism for every backend, since pyoxigraph's `substitutions`
 only accept variables that the query projects, which aggregate queries do not.
 """
@@ -18,7 +21,7 @@ import os
 from pathlib import Path
 
 from ..errors import InputError, StoreError
-from .base import Answer, GraphSet, Row, Store, merged
+from .base import Answer, GraphSet, Row, Rows, Store, Triple, merged
 from .builds import STORE_ENV, build, current_store, default_location, fingerprint, source_files
 from .embedded import EmbeddedStore
 from .memory import MemoryStore
@@ -43,7 +46,7 @@ def open_store(kind: str | None = None, location: Path | None = None) -> Store:
 
 
 __all__ = [
-    "Answer", "GraphSet", "Row", "Store", "EmbeddedStore", "MemoryStore", "build",
+    "Answer", "GraphSet", "Row", "Rows", "Store", "Triple", "EmbeddedStore", "MemoryStore", "build",
     "open_store", "current_store", "fingerprint", "source_files", "default_location",
     "merged", "STORE_ENV", "STORE_CHOICE_ENV", "BACKENDS", "StoreError",
 ]

@@ -3,6 +3,7 @@ follow, the limit check, and the RDF merge of a dataset's named graphs."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -14,6 +15,7 @@ from ..errors import InputError
 from ..errors import first_line as first_line  # the engines' messages, one line
 
 Row = tuple[Identifier | None, ...]
+Triple = tuple[Identifier, Identifier, Identifier]
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,19 @@ class Answer:
 
     variables: tuple[str, ...]
     rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A SELECT answer as the engine gives it: the variable names, and the rows (rdflib
+    terms, None = unbound) as an iterator that is read once, each row worked out when it is
+    asked for, so that reading an answer of any size through takes no memory."""
+
+    variables: tuple[str, ...]
+    rows: Iterator[Row]
+
+    def __iter__(self) -> Iterator[Row]:
+        return self.rows
 
 
 @dataclass(frozen=True)
@@ -49,7 +64,28 @@ class Store(Protocol):
     def construct(self, query: str, dataset: GraphSet | None = None, *,
                   limit: int | None = None) -> Graph: ...
 
+    # the same answers read lazily (streamed): a SELECT's rows, a CONSTRUCT's or DESCRIBE's
+    # triples (a triple the engine derives twice may come twice: still the same graph)
+    def rows(self, query: str, dataset: GraphSet | None = None) -> Rows: ...
+
+    def triples(self, query: str, dataset: GraphSet | None = None) -> Iterator[Triple]: ...
+
     def __len__(self) -> int: ...
+
+
+class Output(Protocol):
+    """Where an answer is written: a binary file, or anything with its `write`."""
+
+    def write(self, data: bytes, /) -> Any: ...
+
+
+class Writing(Protocol):
+    """What a store may offer besides `Store`: `serialize`, the answer to a SELECT,
+    CONSTRUCT or DESCRIBE query written by the engine's own writers as the engine produces
+    it (the embedded store: Oxigraph's, ten times faster than rendering rdflib terms)."""
+
+    def serialize(self, query: str, fmt: str, output: Output,
+                  dataset: GraphSet | None = None) -> None: ...
 
 
 def checked_limit(limit: int | None) -> int | None:

@@ -12,16 +12,18 @@ import fcntl
 import os
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from rdflib import Graph
 
+from .. import formats
+from .. import namespaces as ns
 from ..errors import CcgraphError, InputError, QueryError, StoreError
-from .base import Answer, GraphSet, checked_limit, first_line
+from .base import Answer, GraphSet, Output, Rows, Triple, checked_limit, first_line
 from .builds import (
     STORE_ENV,
     build,
@@ -34,6 +36,8 @@ from .builds import (
     unreadable,
 )
 from .terms import from_oxigraph, to_oxigraph
+
+T = TypeVar("T")
 
 
 class _Opened:
@@ -224,10 +228,22 @@ class EmbeddedStore:
         return QueryError(f"query failed: {text}")
 
     @contextmanager
-    def _reading(self) -> Iterator[Any]:
+    def _reading(self) -> Iterator[_Opened]:
         opened = self._handle()
         try:
-            yield opened.store
+            yield opened
+        except (SyntaxError, CcgraphError):
+            raise
+        except Exception as error:
+            raise self._failure(error, opened.path) from None
+
+    def _lazily(self, opened: _Opened, items: Iterable[Any],
+                convert: Callable[[Any], T]) -> Iterator[T]:
+        """`items` converted one by one as they are asked for, the engine's errors turned
+        into ccgraph's; holding `opened` (and its reader lock) until the last one."""
+        try:
+            for item in items:
+                yield convert(item)
         except (SyntaxError, CcgraphError):
             raise
         except Exception as error:
@@ -257,25 +273,67 @@ class EmbeddedStore:
         except SyntaxError as error:
             raise InputError(f"malformed query: {first_line(error)}") from None
 
-    def select(self, query: str, dataset: GraphSet | None = None, *,
-               limit: int | None = None) -> Answer:
+    def rows(self, query: str, dataset: GraphSet | None = None) -> Rows:
+        """A SELECT answer, row by row as Oxigraph works them out."""
         import pyoxigraph as ox
 
-        limit = checked_limit(limit)
-        with self._reading() as store:
-            result = self._query(store, query, dataset)
+        with self._reading() as opened:
+            result = self._query(opened.store, query, dataset)
             if not isinstance(result, ox.QuerySolutions):
                 raise InputError("not a SELECT query")
             variables = tuple(v.value for v in result.variables)
-            rows = tuple(tuple(from_oxigraph(solution[v]) for v in variables)
-                         for solution in islice(result, limit))  # lazy: only `limit` are read
-        return Answer(variables, rows)
+        return Rows(variables, self._lazily(
+            opened, result, lambda solution: tuple(from_oxigraph(t) for t in solution)))
+
+    def triples(self, query: str, dataset: GraphSet | None = None) -> Iterator[Triple]:
+        """A CONSTRUCT or DESCRIBE answer, triple by triple as Oxigraph works them out."""
+        import pyoxigraph as ox
+
+        with self._reading() as opened:
+            result = self._query(opened.store, query, dataset)
+            if not isinstance(result, ox.QueryTriples):
+                raise InputError("not a CONSTRUCT or DESCRIBE query")
+        return self._lazily(opened, result, lambda triple: cast(
+            Triple, tuple(from_oxigraph(t) for t in triple)))  # never None in a triple
+
+    def serialize(self, query: str, fmt: str, output: Output,
+                  dataset: GraphSet | None = None) -> None:
+        """The answer to a SELECT, CONSTRUCT or DESCRIBE `query`, written to `output` in
+        format `fmt` (a name of `ccgraph.formats`: a SPARQL results format for a SELECT, an
+        RDF one for a graph, Turtle with the project's prefixes) by Oxigraph's own writers,
+        as the engine works the answer out: nothing is held. InputError for a format that is
+        not one of the query's answers."""
+        import pyoxigraph as ox
+
+        media = formats.get(fmt).media
+        with self._reading() as opened:
+            result = self._query(opened.store, query, dataset)
+            if isinstance(result, ox.QuerySolutions):
+                rows = ox.QueryResultsFormat.from_media_type(media)
+                if rows is None:
+                    raise InputError(f"a SELECT answer cannot be written as {fmt}")
+                result.serialize(output, rows)  # type: ignore[arg-type]  # needs only `write`
+            elif isinstance(result, ox.QueryTriples):
+                graph = ox.RdfFormat.from_media_type(media)
+                if graph is None:
+                    raise InputError(f"a graph cannot be written as {fmt}")
+                prefixes = {name: str(iri) for name, iri in ns.PREFIXES.items()}
+                ox.serialize(result, output, graph,  # type: ignore[arg-type]
+                             prefixes=prefixes)
+            else:
+                raise InputError("an ASK answer has no rows or triples to write")
+
+    def select(self, query: str, dataset: GraphSet | None = None, *,
+               limit: int | None = None) -> Answer:
+        limit = checked_limit(limit)
+        answer = self.rows(query, dataset)
+        return Answer(answer.variables, tuple(islice(answer, limit)))  # only `limit` are read
 
     def ask(self, query: str, dataset: GraphSet | None = None) -> bool:
         import pyoxigraph as ox
 
-        with self._reading() as store:
-            result = self._query(store, query, dataset)
+        with self._reading() as opened:
+            result = self._query(opened.store, query, dataset)
             if not isinstance(result, ox.QueryBoolean):
                 raise InputError("not an ASK query")
             return bool(result)
@@ -283,18 +341,12 @@ class EmbeddedStore:
     def construct(self, query: str, dataset: GraphSet | None = None, *,
                   limit: int | None = None) -> Graph:
         """A CONSTRUCT or DESCRIBE answer, as a graph."""
-        import pyoxigraph as ox
-
         limit = checked_limit(limit)
         graph = Graph()
-        with self._reading() as store:
-            result = self._query(store, query, dataset)
-            if not isinstance(result, ox.QueryTriples):
-                raise InputError("not a CONSTRUCT or DESCRIBE query")
-            for triple in islice(result, limit):
-                graph.add(tuple(from_oxigraph(t) for t in triple))  # type: ignore[arg-type]
+        for triple in islice(self.triples(query, dataset), limit):
+            graph.add(triple)
         return graph
 
     def __len__(self) -> int:
-        with self._reading() as store:
-            return len(store)
+        with self._reading() as opened:
+            return len(opened.store)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from itertools import islice
 
 from rdflib import Dataset, Graph
 
 from .. import namespaces as ns
 from ..errors import InputError, QueryError
-from .base import Answer, GraphSet, checked_limit, first_line
+from .base import Answer, GraphSet, Row, Rows, Triple, checked_limit, first_line
 
 
 class MemoryStore:
@@ -66,18 +67,25 @@ class MemoryStore:
                 target.add(triple)
         return chosen
 
-    def select(self, query: str, dataset: GraphSet | None = None, *,
-               limit: int | None = None) -> Answer:
-        limit = checked_limit(limit)
+    def rows(self, query: str, dataset: GraphSet | None = None) -> Rows:
+        """A SELECT answer, row by row as rdflib finds them."""
         result = self._run(query, dataset)
         if result.type != "SELECT":
             raise InputError("not a SELECT query")
-        variables = tuple(str(v) for v in result.vars)
-        try:  # rdflib yields the rows as it finds them: only `limit` are worked out
-            rows = tuple(tuple(row) for row in islice(result, limit))
-        except Exception as error:
-            raise QueryError(f"query failed: {first_line(error)}") from None
-        return Answer(variables, rows)  # type: ignore[arg-type]
+        return Rows(tuple(str(v) for v in result.vars), _lazily(result))
+
+    def triples(self, query: str, dataset: GraphSet | None = None) -> Iterator[Triple]:
+        """A CONSTRUCT or DESCRIBE answer (rdflib makes it whole), triple by triple."""
+        result = self._run(query, dataset, ("ConstructQuery", "DescribeQuery"))
+        assert result.graph is not None
+        return iter(result.graph)  # type: ignore[arg-type]
+
+    def select(self, query: str, dataset: GraphSet | None = None, *,
+               limit: int | None = None) -> Answer:
+        limit = checked_limit(limit)
+        answer = self.rows(query, dataset)
+        # rdflib yields the rows as it finds them: only `limit` are worked out
+        return Answer(answer.variables, tuple(islice(answer, limit)))
 
     def ask(self, query: str, dataset: GraphSet | None = None) -> bool:
         result = self._run(query, dataset)
@@ -102,6 +110,15 @@ class MemoryStore:
 
     def __len__(self) -> int:
         return len(set(self.dataset.triples((None, None, None))))
+
+
+def _lazily(rows: Iterable) -> Iterator[Row]:
+    """rdflib's rows as tuples, its errors as QueryErrors."""
+    try:
+        for row in rows:
+            yield tuple(row)
+    except Exception as error:
+        raise QueryError(f"query failed: {first_line(error)}") from None
 
 
 def _memory_from_nquads(data: bytes) -> MemoryStore:

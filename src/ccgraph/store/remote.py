@@ -34,7 +34,8 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -44,7 +45,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from .. import formats
 from .. import namespaces as ns
 from ..errors import InputError, StoreError
-from .base import Answer, GraphSet, merged
+from .base import Answer, GraphSet, Rows, Triple, merged
 from .terms import from_sparql_json
 
 RETRY_DELAYS = (0.5, 1.0)
@@ -96,18 +97,23 @@ class RemoteStore:
 
     # --- queries --------------------------------------------------------------------
 
-    def select(self, query: str, dataset: GraphSet | None = None, *,
-               limit: int | None = None) -> Answer:
+    def rows(self, query: str, dataset: GraphSet | None = None) -> Rows:
+        """A SELECT answer (received whole), row by row."""
         body = self._json(self._query(query, dataset, SPARQL_JSON))
         if "results" not in body:
             raise InputError("not a SELECT query")
         variables = tuple(body["head"].get("vars", ()))
-        bindings = body["results"]["bindings"]
-        rows = tuple(
-            tuple(from_sparql_json(binding.get(v)) for v in variables)
-            for binding in (bindings if limit is None else bindings[:limit])
-        )
-        return Answer(variables, rows)
+        return Rows(variables, (tuple(from_sparql_json(binding.get(v)) for v in variables)
+                                for binding in body["results"]["bindings"]))
+
+    def triples(self, query: str, dataset: GraphSet | None = None) -> Iterator[Triple]:
+        """A CONSTRUCT or DESCRIBE answer (received whole), triple by triple."""
+        return iter(self.construct(query, dataset))  # type: ignore[arg-type]
+
+    def select(self, query: str, dataset: GraphSet | None = None, *,
+               limit: int | None = None) -> Answer:
+        answer = self.rows(query, dataset)
+        return Answer(answer.variables, tuple(islice(answer, limit)))
 
     def ask(self, query: str, dataset: GraphSet | None = None) -> bool:
         body = self._json(self._query(query, dataset, SPARQL_JSON))

@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..errors import CcgraphError, TooLarge, UriTooLong, UsageError
 from ..store import Store
-from . import documents, errors, rest, sparql
+from . import caching, cors, documents, errors, rest, sparql
 from .context import HEAD_LIMIT, MAX_BODY, MAX_URL, Context
 from .pool import Limits
 
@@ -56,7 +56,8 @@ class SizeLimits:
         await self.app(scope, receive, send)
 
 
-def create_app(store: Store | None = None, *, timeout: float = 10.0, max_rows: int = 10000,
+def create_app(store: Store | None = None, *, timeout: float = 10.0,
+               max_rows: int | None = None,
                workers: int = 4, per_client: int | None = None,
                max_memory: int = Limits.max_memory) -> Starlette:
     """The app over `store` (default: the embedded store, opened on first request):
@@ -76,6 +77,8 @@ def create_app(store: Store | None = None, *, timeout: float = 10.0, max_rows: i
     app = Starlette(routes=routes, lifespan=lifespan,
                     exception_handlers={HTTPException: errors.http_exception})
     app.add_middleware(SizeLimits)
+    app.add_middleware(caching.Caching, context=context)  # validators, 304, HEAD
+    app.add_middleware(cors.Cors)  # outermost: errors of the inner layers are open too
     app.state.context = context
     return app
 

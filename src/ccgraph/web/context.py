@@ -1,5 +1,14 @@
 """What every route of the app shares: the `Context` (the store, opened on first use, and
-the worker processes that answer for it), the request limits and the truncation header.
+the worker processes that answer for it), the request limits, and the streamed responses.
+
+Answers stream (`Context.respond`): a worker writes one (`ccgraph.web.pool`) and the
+client receives it chunk by chunk while it is written (`Streamed`), with chunked transfer
+encoding. The result cap (`max_rows`, None by default: no cap, the timeout bounds every
+answer) refuses an answer longer than the cap whole (400, `ccgraph.results.capped`): an
+answer is never cut. An answer that breaks off after it began (the timeout, the memory
+cap, a failure) is broken off for the client too: the connection is closed without the
+end of the chunked body (so HTTP/1.1 clients report an incomplete read), and never ends
+the JSON or XML document. That is logged as one warning, not as a traceback.
 
 The route modules (`sparql`, `rest`, `documents`) import this module, never `app`, which
 builds the app out of them.
@@ -8,28 +17,103 @@ builds the app out of them.
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import suppress
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.requests import Request
+from starlette.responses import StreamingResponse
+from starlette.types import Receive, Scope, Send
 
+from ..errors import CcgraphError, first_line
 from ..store import Store, open_store
 from ..store.base import generation
-from .pool import Limits, Pool
+from .pool import Limits, Pool, Stream
 
-TRUNCATED = "X-Result-Truncated"  # "true" on an answer cut to the result cap
 MAX_URL = 64 * 1024  # bytes of path and query string: 414 beyond
 MAX_BODY = 1024 * 1024  # bytes of request body: 413 beyond
 HEAD_LIMIT = 1024 * 1024  # bytes of request head the HTTP layer reads (400 beyond)
 
 
+log = logging.getLogger("ccgraph.web")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The head of an answer a worker streams: its media type and headers."""
+
+    media: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class StreamBroken(Exception):
+    """An answer broke off after it began: raised to the HTTP server, which then closes
+    the connection without ending the response."""
+
+
+class _Quiet(logging.Filter):
+    """Keeps uvicorn from logging a traceback for a StreamBroken (ccgraph logs a warning)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, StreamBroken)
+
+
+logging.getLogger("uvicorn.error").addFilter(_Quiet())
+
+
+HEAD_DRAIN = 16  # chunks of an answer to a HEAD request read to spare its worker
+
+
+class Streamed(StreamingResponse):
+    """An answer streamed from a worker (`Pool.stream`), closed in every case (a client
+    that leaves stops the worker). A HEAD request gets the head only; the answer is then
+    read to its end if it is short (HEAD_DRAIN chunks), so that its worker is kept."""
+
+    def __init__(self, stream: Stream, reply: Reply, what: str):
+        super().__init__(self._chunks(), media_type=reply.media, headers=reply.headers)
+        self.stream, self.what = stream, what
+
+    async def _chunks(self) -> AsyncIterator[bytes]:
+        sent = 0
+        try:
+            async for chunk in self.stream:
+                sent += len(chunk)
+                yield chunk
+        except CcgraphError as error:
+            log.warning("%s: the answer broke off after %d bytes: %s", self.what, sent,
+                        first_line(error))
+            raise StreamBroken(first_line(error)) from None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            if scope.get("method") == "HEAD":
+                await send({"type": "http.response.start", "status": self.status_code,
+                            "headers": self.raw_headers})
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+                with suppress(CcgraphError):
+                    drained = 0
+                    async for _ in self.stream:
+                        drained += 1
+                        if drained == HEAD_DRAIN:
+                            break
+                return
+            await super().__call__(scope, receive, send)
+        finally:
+            await self.stream.aclose()
+
+
 class Context:
     """What every route of the app shares: the store (opened on first use, in a thread),
-    the worker processes that answer for it (`ccgraph.web.pool`), and the result cap."""
+    the worker processes that answer for it (`ccgraph.web.pool`), and the result cap
+    (`max_rows`: None or 0 for none)."""
 
-    def __init__(self, store: Store | None, limits: Limits, max_rows: int):
+    def __init__(self, store: Store | None, limits: Limits, max_rows: int | None = None):
         self.limits = limits
         self.timeout = limits.timeout
-        self.max_rows = max_rows
+        self.max_rows = max_rows or None
         self._store = store
         self._pool: Pool | None = None
         self._lock = asyncio.Lock()
@@ -44,11 +128,22 @@ class Context:
     async def call(self, request: Request, function, *args) -> Any:
         """`function(store, *args)` in a worker process, for the client of `request`; its
         errors arrive as CcgraphErrors, each with its HTTP status."""
+        pool = await self._pool_now()
+        return await pool.call(_client(request), function, *args)
+
+    async def respond(self, request: Request, function, *args) -> Streamed:
+        """The response streaming what `function(store, sink, *args)` writes in a worker
+        process (`sink.start(Reply(...))`, then `sink.write(...)`); an error it raises before
+        its first chunk arrives as a CcgraphError, each with its HTTP status."""
+        pool = await self._pool_now()
+        reply, stream = await pool.stream(_client(request), function, *args)
+        return Streamed(stream, reply, f"{request.method} {request.url.path}")
+
+    async def _pool_now(self) -> Pool:
         store = await self.store()
         if self._pool is None:
             self._pool = Pool(store, self.limits)
-        client = request.client.host if request.client else "-"
-        return await self._pool.call(client, function, *args)
+        return self._pool
 
     def generation(self) -> str:
         """Names the store the workers answer from now (changes when it is rebuilt)."""
@@ -60,4 +155,9 @@ class Context:
             self._pool = None
 
 
-__all__ = ["HEAD_LIMIT", "MAX_BODY", "MAX_URL", "TRUNCATED", "Context"]
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "-"
+
+
+__all__ = ["HEAD_LIMIT", "MAX_BODY", "MAX_URL", "Context", "Reply", "StreamBroken",
+           "Streamed"]

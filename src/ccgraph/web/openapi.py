@@ -21,7 +21,6 @@ from typing import Any
 from .. import formats
 from ..queries import Param, SavedQuery
 from ..version import __version__
-from .context import TRUNCATED
 from .errors import PROBLEM
 
 # the `format` parameter / file extension of a query's answer -> its media type (the first
@@ -61,7 +60,9 @@ def _error(description: str) -> Schema:
 
 
 _ERRORS = {
-    "400": _error("a bad parameter or value (one line naming it)"),
+    "400": _error("a bad parameter or value (one line naming it), or an answer longer than "
+                  "the server's result cap (`ccgraph serve --max-rows`; none by default), "
+                  "which is refused whole, never cut"),
     "406": _error("no acceptable media type"),
     "503": _error("the query ran longer than the server's timeout"),
 }
@@ -143,10 +144,6 @@ def _answer(query: SavedQuery) -> Schema:
     text = {"type": "string"}
     return {
         "description": f"the rows (columns: {', '.join(columns)})",
-        "headers": {TRUNCATED: {
-            "description": "`true` when the rows were cut to the server's result cap",
-            "schema": {"type": "string", "enum": ["true"]},
-        }},
         "content": {
             APPLICATION_JSON: {"schema": records},
             SPARQL_JSON: {"schema": sparql},

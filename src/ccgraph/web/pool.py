@@ -1,24 +1,26 @@
 """The worker processes that answer the server's queries, so that no query can take it down.
 
-Every call `function(store, *args)` runs in a worker process that holds its own read-only
-handle on the store (the store object is pickled and reopened there). The event loop only
-waits: it never parses or evaluates SPARQL.
+Every call `function(store, *args)` runs in a worker process with its own read-only handle
+on the store (pickled and reopened there); the event loop never parses or runs SPARQL.
 
-- **Time.** A call that has not answered `timeout` seconds after it was asked for (waiting
-  for a worker included) is given up with 503, and its worker is killed (SIGKILL: parsing,
-  evaluation and serialisation all stop) and replaced.
+- **Time.** A call not answered `timeout` seconds after it was asked for (the wait for a
+  worker included) gets 503; its worker is killed (SIGKILL) and replaced.
 - **Memory.** A watchdog reads each busy worker's resident memory every 0.1 s (Linux
-  /proc) and kills the worker past `max_memory` bytes: 503, and a new worker.
-- **Fairness.** At most `workers` calls run at once, and at most `per_client` of them for
-  one client address; the others wait their turn (within their timeout), so one client
-  sending never-ending queries holds `per_client` workers, not the endpoint.
-- **Rebuilds.** A worker calls `store.refresh()` (when the store has it) before each call,
-  so it answers from the store the pointer names now.
+  /proc) and kills it past `max_memory` bytes: 503, and a new worker.
+- **Fairness.** At most `workers` calls at once, at most `per_client` of them for one
+  client address; the others wait their turn (within their timeout).
+- **Rebuilds.** A worker calls `store.refresh()` (when the store has it) before each call.
 
-Workers are forked from a fork server that has already imported ccgraph (a new worker is
-ready in milliseconds); they are started on demand, die with the server, and connect
-nowhere: a hook refuses every socket connection from Python code in them, except to the
-remote store they query.
+Two kinds of call: `call` sends back the function's value whole; `stream` runs
+`function(store, sink, *args)` (`ccgraph.web.worker`), which declares a head and writes its
+answer in chunks over the worker's pipe; the server reads a chunk only when the client has
+taken the one before, so the pipe blocks the worker and memory stays bounded. An error met
+before the first chunk is answered as an error; one met after it (a failure, the timeout —
+which covers the delivery too — or the memory cap) breaks the response off (`Stream`
+raises): never a complete-looking answer. A client that leaves stops its worker.
+
+Workers are forked, on demand, from a fork server that has imported ccgraph; they die
+with the server and connect nowhere but to the remote store they query.
 """
 
 from __future__ import annotations
@@ -28,16 +30,17 @@ import atexit
 import multiprocessing
 import os
 import pickle
-import sys
 import threading
 import time
 import weakref
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import CcgraphError, InternalError, Refused, Unavailable, first_line
+from ..errors import InternalError, Unavailable
+from .worker import main
 
 # what a worker runs: the modules of the functions the routes send it, and what they use
 PRELOAD = ["ccgraph.web.sparql", "ccgraph.web.rest", "ccgraph.web.pages", "ccgraph.describe",
@@ -69,11 +72,12 @@ class Worker:
 
     def __init__(self, context: Any, store: bytes, environ: dict[str, str]):
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_main, args=(child, store, environ),
+        self.process = context.Process(target=main, args=(child, store, environ),
                                        daemon=True, name="ccgraph-worker")
         self.process.start()
         child.close()
         self.stopped: str | None = None  # why the pool killed it
+        self.stream: Stream | None = None  # the answer it is streaming, if it is
 
     def rss(self) -> int:
         try:
@@ -126,6 +130,19 @@ class Pool:
         return await loop.run_in_executor(self._waiters, self._call, client, deadline,
                                           function, args)
 
+    async def stream(self, client: str, function: Callable[..., Any],
+                     *args: Any) -> tuple[Any, Stream]:
+        """`function(store, sink, *args)` in a worker: the head it gave `sink.start` and the
+        `Stream` of what it writes, once its first chunk is ready; or the CcgraphError it
+        raised before that. The caller must `aclose()` the stream."""
+        deadline = time.monotonic() + self.limits.timeout
+        future = self._waiters.submit(self._open, client, deadline, function, args)
+        try:
+            return await asyncio.wrap_future(future)
+        except asyncio.CancelledError:  # nobody will read it: stop its worker when it opens
+            future.add_done_callback(_abandon)
+            raise
+
     def close(self) -> None:
         with self._condition:
             self._closed = True
@@ -154,15 +171,33 @@ class Pool:
             return reply[1]
         raise reply[1]
 
+    def _open(self, client: str, deadline: float, function: Callable[..., Any],
+              args: tuple) -> tuple[Any, Stream]:
+        stream = Stream(self, self._acquire(client, deadline), client, deadline)
+        try:
+            stream.worker.connection.send(("stream", function, args))
+        except pickle.PicklingError as error:
+            stream.settle(keep=True)
+            raise InternalError(f"internal error: {error}") from None
+        except (OSError, ValueError):
+            stream.settle(keep=False)
+            raise Unavailable("the query's worker died; try again") from None
+        message = stream.receive()
+        if message[0] == "head":
+            stream.first = message[2]
+            return message[1], stream
+        if message[0] == "error":
+            stream.settle(keep=True)
+        raise message[1]
+
     def _ask(self, worker: Worker, job: tuple, deadline: float) -> tuple:
         try:
-            worker.connection.send(job)
+            worker.connection.send(("call", *job))
             if worker.connection.poll(max(0.0, deadline - time.monotonic())):
                 reply = worker.connection.recv()
                 self._release(worker)
                 return reply
-            worker.kill(f"the query ran longer than {self.limits.timeout:g} s and was "
-                        "stopped")
+            worker.kill(self._too_long())
         except (EOFError, OSError):
             pass
         except pickle.PicklingError as error:
@@ -233,7 +268,8 @@ class Pool:
 
     def _release(self, worker: Worker) -> None:
         # a worker left big by its last answer is replaced rather than kept idle
-        retire = self._closed or worker.rss() > self.limits.max_memory * 3 // 4
+        retire = (self._closed or worker.stopped is not None
+                  or worker.rss() > self.limits.max_memory * 3 // 4)
         with self._condition:
             self._busy.discard(worker)
             if not retire:
@@ -256,87 +292,109 @@ class Pool:
             with self._condition:
                 busy = list(self._busy)
             for worker in busy:
+                stream = worker.stream
                 if worker.rss() > self.limits.max_memory:
                     worker.kill(f"the query used more than {self.limits.max_memory // 2**20} "
                                 "MB of memory and was stopped")
+                elif stream is not None and time.monotonic() > stream.deadline:
+                    # a streaming worker whose client stopped reading: nobody else looks
+                    worker.kill(self._too_long())
+                else:
+                    continue
+                if stream is not None:  # its place is free at once, read or not
+                    with suppress(RuntimeError):  # (the pool closed meanwhile)
+                        self._waiters.submit(stream.settle, False)
+
+    def _too_long(self) -> str:
+        return f"the query ran longer than {self.limits.timeout:g} s and was stopped"
+
+
+class Stream:
+    """What a worker writes for one `Pool.stream` call, chunk by chunk (`async for`). It
+    raises Unavailable (the timeout, the memory cap, a dead worker) or the worker's own
+    error when the answer breaks off after it began. `aclose()` it in every case: a stream
+    closed before its end stops its worker."""
+
+    def __init__(self, pool: Pool, worker: Worker, client: str, deadline: float):
+        self.pool, self.worker, self.client, self.deadline = pool, worker, client, deadline
+        self.first = b""  # the first chunk, which came with the head
+        self._lock = threading.Lock()
+        self._settled = False  # the worker was given back, and the client's turn
+        self._ended = False  # the worker said the answer is whole
+        worker.stream = self
+
+    def __aiter__(self) -> Stream:
+        return self
+
+    async def __anext__(self) -> bytes:
+        if self.first:
+            chunk, self.first = self.first, b""
+            return chunk
+        if self._settled:  # ended, or stopped meanwhile (by the watchdog): never a quiet end
+            if self._ended:
+                raise StopAsyncIteration
+            raise Unavailable(self.worker.stopped or "the answer was stopped")
+        loop = asyncio.get_running_loop()
+        message = await loop.run_in_executor(self.pool._waiters, self.receive)
+        if message[0] == "data":
+            return message[1]
+        if message[0] == "end":
+            raise StopAsyncIteration
+        raise message[1]  # broken (the worker's error) or lost (timeout, memory, death)
+
+    async def aclose(self) -> None:
+        if self._settled:
+            return
+        self.worker.kill("the answer was left before its end")
+        await asyncio.get_running_loop().run_in_executor(self.pool._waiters, self.settle,
+                                                         False)
+
+    def abandon(self) -> None:
+        """`aclose`, from a thread."""
+        if not self._settled:
+            self.worker.kill("the answer was left before its end")
+            self.settle(keep=False)
+
+    # --- inside a waiting thread -----------------------------------------------------
+
+    def receive(self) -> tuple:
+        """The worker's next message; at the deadline or the worker's death ("lost", the
+        error). The worker is given back when its stream ends, and replaced when it is lost."""
+        worker = self.worker
+        try:
+            if worker.connection.poll(max(0.0, self.deadline - time.monotonic())):
+                message = worker.connection.recv()
+                if message[0] == "end":
+                    self._ended = True
+                if message[0] in ("end", "broken"):  # ("error": `Pool._open` gives it back)
+                    self.settle(keep=True)
+                return message
+            worker.kill(self.pool._too_long())
+        except (EOFError, OSError, ValueError):
+            pass
+        self.settle(keep=False)
+        return ("lost", Unavailable(worker.stopped or "the query's worker died; try again"))
+
+    def settle(self, keep: bool) -> None:
+        """Once: the worker back to the idle ones (`keep`) or replaced; the client's turn."""
+        with self._lock:
+            if self._settled:
+                return
+            self._settled = True
+        self.worker.stream = None
+        if keep:
+            self.pool._release(self.worker)
+        else:
+            self.pool._discard(self.worker)
+        self.pool._leave(self.client)
+
+
+def _abandon(future: Any) -> None:
+    if not future.cancelled() and future.exception() is None:
+        future.result()[1].abandon()
 
 
 def _close_quietly(reference: weakref.ref) -> None:
     pool = reference()
     if pool is not None:
         pool.close()
-
-
-# --- inside a worker process ---------------------------------------------------------
-
-
-def _main(connection: Any, blob: bytes, environ: dict[str, str]) -> None:
-    """A worker: open the store, then answer calls until the pipe closes."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when workers stop
-    os.environ.clear()
-    os.environ.update(environ)
-    try:
-        store = pickle.loads(blob)
-        _forbid_connections(_allowed_addresses(store))
-    except Exception as error:
-        connection.send(("error", _as_error(error)))
-        return
-    connection.send(("ready",))
-    while True:
-        try:
-            function, args = connection.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            refresh = getattr(store, "refresh", None)
-            if refresh is not None:
-                refresh()
-            reply: tuple = ("ok", function(store, *args))
-        except Exception as error:
-            reply = ("error", _as_error(error))
-        try:
-            connection.send(reply)
-        except (pickle.PicklingError, TypeError, AttributeError) as error:
-            connection.send(("error", InternalError(f"internal error: an answer that cannot "
-                                                    f"be sent ({type(error).__name__})")))
-
-
-def _as_error(error: Exception) -> CcgraphError:
-    """An error raised in a worker as it crosses to the server: a CcgraphError as it is
-    (one line), anything else as an InternalError."""
-    if isinstance(error, CcgraphError):
-        return type(error)(first_line(error))
-    return InternalError(f"internal error: {type(error).__name__}: {first_line(error)}")
-
-
-def _allowed_addresses(store: Any) -> set[tuple[str, int]]:
-    """Where the store's own HTTP client may connect (a remote store's host), resolved."""
-    import socket
-    from urllib.parse import urlsplit
-
-    allowed: set[tuple[str, int]] = set()
-    for url in (getattr(store, "url", None), getattr(store, "gsp_url", None)):
-        if not url:
-            continue
-        parts = urlsplit(url)
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        for info in socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP):
-            allowed.add((str(info[4][0]), port))
-    return allowed
-
-
-def _forbid_connections(allowed: set[tuple[str, int]]) -> None:
-    """Refuse every socket connection made from Python in this process but to `allowed`
-    (rdflib would run a SERVICE over urllib; audit hooks see every connect)."""
-
-    def hook(event: str, args: tuple) -> None:
-        if event == "socket.connect":
-            address = args[1]
-            if isinstance(address, tuple) and (str(address[0]), address[1]) in allowed:
-                return
-            raise Refused("ccgraph does not connect to other servers while answering "
-                               f"a query (refused: {address!r})")
-
-    sys.addaudithook(hook)

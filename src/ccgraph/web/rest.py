@@ -13,9 +13,12 @@
   - `application/sparql-results+json`: the SPARQL 1.1 Query Results JSON format;
   - `text/csv`: the SPARQL 1.1 CSV format, as `ccgraph query run --format csv` writes it;
   - `text/html`: a table.
+  The query runs and its answer is written in a worker process (`respond`), and streams to
+  the client from there as it is written (`ccgraph.web.context.Streamed`).
   Unknown query: 404. Unknown, repeated or missing required parameter, bad value or format:
   400 with the library's one-line message. Other methods than GET/HEAD: 405. No acceptable
-  format: 406. Timeout: 503. More than `max_rows` rows: cut, with `X-Result-Truncated: true`.
+  format: 406. Timeout: 503. More than `max_rows` rows (when the server has a cap): refused
+  whole, 400 — never cut.
 - GET `/openapi.json` and `/openapi.yaml`: the OpenAPI 3.1 document (`ccgraph.web.openapi`).
 
 Errors are answered by `ccgraph.web.errors` (text/plain, or problem details for JSON clients).
@@ -23,22 +26,20 @@ Errors are answered by `ccgraph.web.errors` (text/plain, or problem details for 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import yaml
-from rdflib import URIRef
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from .. import formats, queries
 from ..errors import InputError, NotFound
-from ..results import plain, to_csv, to_json, to_records
+from ..results import capped, write_rows
 from ..store import Answer
 from ..values import single
 from . import openapi, pages
-from .context import TRUNCATED
+from .context import Reply
 from .errors import handled
 from .openapi import APPLICATION_JSON, FORMATS, HTML
 
@@ -52,28 +53,22 @@ LINKED_TYPES = ("network", "field")  # param types whose known values the store 
 # --- rendering ----------------------------------------------------------------------------
 
 
-def _cell(term: Any) -> tuple[str, str | None]:
-    """A cell's text, and where it links (a local path for the graph's resources, an
-    http(s) IRI as is; nothing for other IRIs)."""
-    text = plain(term)
-    href = pages.local(term) if isinstance(term, URIRef) else ""
-    return text, href if href.startswith(("/", "http://", "https://")) else None
+NAMES = {media: name for name, media in FORMATS.items()}  # and html: `pages.answer`
 
 
-def to_html(query: queries.SavedQuery, answer: Answer, values: Mapping[str, str], *,
-            links: Mapping[str, str], index: str = "", truncated: bool = False) -> str:
-    """The `text/html` answer: the query's summary, the values given, and a table; `links`:
-    the same answer in the other formats (format -> URL), `index`: the catalogue's URL."""
-    rows = [[_cell(t) for t in row] for row in answer.rows]
-    alternates = [{"href": href, "media": FORMATS[fmt], "name": fmt}
-                  for fmt, href in links.items() if FORMATS[fmt] != HTML]
-    return pages.ENV.get_template("queries-result.html").render(
-        title=query.name, alternates=alternates, saved=query, columns=answer.variables,
-        rows=rows, values=values, index=index, truncated=truncated)
-
-
-RENDER = {"json": to_records, "srj": to_json, "csv": to_csv}  # and html: `to_html`
-NAMES = {media: name for name, media in FORMATS.items()}
+def respond(store: Store, sink: Any, name: str, values: dict[str, str], media: str,
+            cap: int | None, page: dict[str, Any] | None) -> None:
+    """In a worker process: saved query `name` run with `values` (`queries.run`) and its
+    answer written to `sink` (`ccgraph.web.pool`) in `media`; refused whole if it has more
+    than `cap` rows (None: no cap). `page`: the links and index of `pages.answer`, for text/html."""
+    query = queries.get(name)
+    result = queries.run(store, name, values)
+    answer = Answer(result.variables, tuple(capped(result.rows, cap)))
+    sink.start(Reply(media))
+    if media == HTML:
+        sink.write(pages.answer(store, query, answer, values, **(page or {})))
+    else:
+        write_rows(answer, NAMES[media], sink)
 
 
 # --- the catalogue --------------------------------------------------------------------------
@@ -164,19 +159,13 @@ def routes(context: Context) -> list[BaseRoute]:
             raise NotFound(str(error)) from None
         values = _request_values(request)
         media = _media(query, values, extension, request.headers.get("accept"))
-        result = await context.call(request, queries.run, name, values)
-        headers = {}
-        if len(result.rows) > context.max_rows:
-            result = Answer(result.variables, result.rows[: context.max_rows])
-            headers[TRUNCATED] = "true"
+        page = None
         if media == HTML:
-            links = {fmt: str(request.url_for("saved-query", name=f"{name}.{fmt}")
-                              .include_query_params(**values)) for fmt in FORMATS}
-            body = to_html(query, result, values, links=links, truncated=bool(headers),
-                           index=str(request.url_for("queries")))
-        else:
-            body = RENDER[NAMES[media]](result)
-        return Response(body, media_type=media, headers=headers)
+            page = {"index": str(request.url_for("queries")), "links": {
+                fmt: str(request.url_for("saved-query", name=f"{name}.{fmt}")
+                         .include_query_params(**values)) for fmt in FORMATS}}
+        return await context.respond(request, respond, name, values, media, context.max_rows,
+                                     page)
 
     async def document(request: Request) -> dict[str, Any]:
         return openapi.document(queries.catalogue(), await known_now(request))

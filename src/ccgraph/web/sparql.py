@@ -8,28 +8,36 @@
   naming any other graph is refused (400): the endpoint never fetches one.
 - Results by content negotiation (q-values honoured). SELECT/ASK: SPARQL JSON (default),
   SPARQL XML, CSV, TSV (`formats.ROWS`). CONSTRUCT/DESCRIBE: Turtle (default), JSON-LD,
-  N-Triples (`formats.GRAPHS`).
+  N-Triples, RDF/XML (`formats.GRAPHS`; a graph RDF/XML cannot carry comes in the client's
+  next acceptable format, or 406).
 - Every query, parsing included, runs in a worker process (`answer`, through the
-  `Context`): one running longer than the timeout, or growing past its memory cap, is
-  stopped with its worker and answered 503. A SELECT with more than `max_rows` rows, or a
-  graph with more than `max_rows` triples, is cut to `max_rows` (the rest is never read
-  from the engine) and the response carries the header `X-Result-Truncated: true`.
+  `Context`), and its answer streams from there to the client as the engine works it out
+  (`ccgraph.results.write_select` / `write_construct`; `ccgraph.web.context.Streamed`): any
+  size, in bounded memory. A query running longer than the timeout (its answer's delivery
+  included), or growing past its memory cap, is stopped with its worker: 503 if nothing
+  was sent yet, else the response is broken off (never a complete-looking answer).
+- No result cap by default. With one (`max_rows`), a SELECT of more than `max_rows` rows
+  or a graph of more than `max_rows` triples is refused whole (400, saying so): an answer
+  is never cut.
 - A body longer than MAX_BODY bytes gets 413, whatever it declared.
-- GET `/sparql` without a query returns the SPARQL service description (Turtle or JSON-LD).
+- GET `/sparql` without a query returns the SPARQL service description (in any graph
+  format), or, to a browser asking for HTML, the query editor (`ccgraph.web.editor`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 from urllib.parse import parse_qs
 
-from rdflib import BNode, Graph, Namespace, URIRef
-from rdflib.namespace import RDF
+from rdflib import URIRef
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from .. import formats
+from .. import namespaces as ns
 from ..errors import (
     Forbidden,
     InputError,
@@ -39,17 +47,17 @@ from ..errors import (
     UnsupportedMedia,
 )
 from ..guard import analyse, held_graphs
-from ..results import render_boolean, to_csv, to_json, to_tsv, to_xml
-from ..store import Answer, GraphSet, Store
-from .context import MAX_BODY, TRUNCATED, Context
+from ..results import capped, render_boolean, write_construct, write_graph, write_select
+from ..store import GraphSet, Store
+from ..store.base import Triple
+from .context import MAX_BODY, Context, Reply
+from .description import service_description
 from .errors import handled
+from .worker import Sink
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS = Namespace(formats.W3C)
 RESULT_TYPES = formats.media(formats.ROWS)
 GRAPH_TYPES = formats.media(formats.GRAPHS)
-DESCRIPTION_TYPES = formats.media(("turtle", "jsonld"))
-RENDER = {"srj": to_json, "srx": to_xml, "csv": to_csv, "tsv": to_tsv}
+DESCRIPTION_TYPES = formats.media(formats.GRAPHS)
 METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]  # 405 but GET, POST
 
 
@@ -147,65 +155,47 @@ def requested_dataset(params: dict[str, list[str]], held) -> GraphSet | None:
     return GraphSet(tuple(map(URIRef, default)), tuple(map(URIRef, named)))
 
 
-# --- the service description ----------------------------------------------------------
-
-
-def service_description(endpoint: str) -> Graph:
-    graph = Graph()
-    graph.bind("sd", SD)
-    graph.bind("formats", FORMATS)
-    service = BNode()
-    graph.add((service, RDF.type, SD.Service))
-    graph.add((service, SD.endpoint, URIRef(endpoint)))
-    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
-    graph.add((service, SD.feature, SD.UnionDefaultGraph))
-    for name in (*formats.ROWS, *formats.GRAPHS):
-        graph.add((service, SD.resultFormat, URIRef(str(formats.get(name).w3c))))
-    return graph
-
-
 # --- in a worker process -------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Reply:
-    """A response made in a worker: media type, body and headers."""
-
-    media: str
-    body: bytes
-    headers: dict[str, str]
-
-
-def answer(store: Store, query: str, params: dict[str, list[str]], accept: str | None,
-           max_rows: int) -> Reply:
-    """The `/sparql` answer to `query`: checked (`ccgraph.guard`), run with at most
-    `max_rows` + 1 rows read from the engine, rendered in the negotiated format."""
+def answer(store: Store, sink: Sink, query: str, params: dict[str, list[str]],
+           accept: str | None, max_rows: int | None) -> None:
+    """The `/sparql` answer to `query`, written to `sink` (`ccgraph.web.pool`) as the
+    engine works it out: checked (`ccgraph.guard`), in the negotiated format; refused
+    whole if it has more than `max_rows` rows or triples (None: no cap)."""
     held = held_graphs(store)
     form = analyse(query, held)
     dataset = requested_dataset(params, held)
     graph_form = form in ("ConstructQuery", "DescribeQuery")
     media = formats.negotiate(accept, GRAPH_TYPES if graph_form else RESULT_TYPES)
     name = _name(media)
-    headers: dict[str, str] = {}
+    if graph_form and name == "rdfxml":
+        _rdfxml(store, sink, query, dataset, accept, max_rows)
+        return
+    sink.start(Reply(media))
     if form == "AskQuery":
-        return Reply(media, render_boolean(store.ask(query, dataset), name).encode(), headers)
-    if not graph_form:
-        result = store.select(query, dataset, limit=max_rows + 1)
-        if len(result.rows) > max_rows:
-            result = Answer(result.variables, result.rows[:max_rows])
-            headers[TRUNCATED] = "true"
-        return Reply(media, RENDER[name](result).encode("utf-8"), headers)
-    graph = store.construct(query, dataset, limit=max_rows + 1)
-    if len(graph) > max_rows:
-        cut = Graph(namespace_manager=graph.namespace_manager)
-        for index, triple in enumerate(graph):
-            if index >= max_rows:
-                break
-            cut.add(triple)
-        graph = cut
-        headers[TRUNCATED] = "true"
-    body = graph.serialize(format=formats.rdflib_format(name))
-    return Reply(media, body.encode("utf-8") if isinstance(body, str) else body, headers)
+        sink.write(render_boolean(store.ask(query, dataset), name))
+    elif graph_form:
+        write_construct(store, query, name, sink, dataset=dataset, cap=max_rows)
+    else:
+        write_select(store, query, name, sink, dataset=dataset, cap=max_rows)
+
+
+def _rdfxml(store: Store, sink: Sink, query: str, dataset: GraphSet | None,
+            accept: str | None, max_rows: int | None) -> None:
+    """A graph answer for a client that prefers RDF/XML. RDF/XML cannot carry every graph (a
+    predicate no XML name can spell, such as <http://example.org/p/1>): the graph is read
+    whole first, then written as RDF/XML, or in the client's next acceptable format, or
+    refused (406) saying why (`formats.negotiate_graph`)."""
+    graph = ns.new_graph()
+    for triple in capped(store.triples(query, dataset), max_rows, "triples"):
+        graph.add(triple)
+    media = formats.negotiate_graph(accept, GRAPH_TYPES, graph)
+    sink.start(Reply(media))
+    if _name(media) == "rdfxml":
+        sink.write(graph.serialize(format="xml", encoding="utf-8"))
+    else:
+        write_graph(cast("Iterable[Triple]", graph), _name(media), sink)
 
 
 def _name(media: str) -> str:
@@ -225,17 +215,20 @@ def routes(context: Context) -> list[BaseRoute]:
         accept = request.headers.get("accept")
         if operation.query is None:
             if request.method == "GET" and not set(operation.params) - {"update"}:
-                media = formats.negotiate(accept, DESCRIPTION_TYPES)
+                from . import editor  # a person's browser gets the query editor
+
+                media = formats.negotiate(accept, (*DESCRIPTION_TYPES, editor.HTML))
+                if media == editor.HTML:
+                    return await editor.page(request, context)
                 endpoint = str(request.url.replace(query=""))
                 body = service_description(endpoint).serialize(
                     format=formats.rdflib_format(_name(media)))
-                return Response(body, media_type=media)
+                return Response(body, media_type=media, headers={"Vary": "Accept"})
             raise InputError("no query given")
-        reply = await context.call(request, answer, operation.query, operation.params,
-                                   accept, context.max_rows)
-        return Response(reply.body, media_type=reply.media, headers=reply.headers)
+        return await context.respond(request, answer, operation.query, operation.params,
+                                     accept, context.max_rows)
 
-    return [Route("/sparql", handled(sparql, allow="GET, POST"), methods=METHODS)]
+    return [Route("/sparql", handled(sparql, allow="GET, HEAD, POST"), methods=METHODS)]
 
 
 __all__ = ["Operation", "Reply", "answer", "read_operation", "requested_dataset", "routes",

@@ -13,10 +13,16 @@ loaded from the network).
   network by network (`networks`);
 - any other resource: its statements, and the resources that point to it (`resources`,
   which chooses the page by the resource's class);
+- a size claim: its words, its measure, and what the graph counts (`claims`);
+- the answer of a saved query: its form, offering the networks, fields and countries the
+  store knows, and its rows, resources shown by name (`saved`);
 - the home page: the networks, the creative fields, a search of labels (`front`);
 - the documentation of the ontology (`vocabulary`); the error page (`html`).
 
-Links go to local `/id/...` paths (which 303 to `/doc/...`), so the pages work on any host.
+Links go to local `/id/...` paths (which 303 to `/doc/...`), so the pages work on any host,
+and show names, never IRIs: a resource's label (English preferred), or, for the records
+that have none (memberships, attestations, complete lists, size claims), a name made of
+their parts (`names.name_map`).
 Dates are shown at their precision: a year stays a year, a month a month.
 Every value reaches a query as a checked RDF term (`queries.values_block`), never as text.
 """
@@ -26,6 +32,7 @@ from __future__ import annotations
 from .front import home
 from .html import ENV, error, local
 from .resources import resource
+from .saved import answer, choices
 from .vocabulary import ontology
 
-__all__ = ["ENV", "error", "home", "local", "ontology", "resource"]
+__all__ = ["ENV", "answer", "choices", "error", "home", "local", "ontology", "resource"]

@@ -14,7 +14,8 @@ from ... import formats
 from ... import namespaces as ns
 from ...queries import values_block
 from .html import Link, curie, render
-from .model import PREFIXES, best, distinct, link_map, members_at, select
+from .model import distinct, members_at
+from .names import PREFIXES, best, link_map, select
 
 if TYPE_CHECKING:
     from ...store import Store

@@ -4,6 +4,7 @@ page's other formats, and the error page."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 LANGUAGES = {"en": "English", "it": "Italian", "fr": "French", "": "name"}
 RDF_ALTERNATES = tuple(formats.get(name) for name in formats.GRAPHS)  # a page's RDF forms
 TITLES = {400: "Bad request", 404: "Not found", 503: "Service unavailable"}
+WHOLE = (XSD.integer, XSD.int, XSD.long, XSD.nonNegativeInteger, XSD.positiveInteger)
 
 
 @dataclass(frozen=True)
@@ -76,13 +78,26 @@ def when(value: Identifier | None) -> Markup:
     return Markup('<time datetime="{}">{}</time>').format(text, shown)
 
 
+def number(value: Any) -> str:
+    """A whole number with its thousands marked, as English writes it: 130,000,000; any
+    other value as it is written."""
+    text = str(value)
+    return f"{int(text):,}" if re.fullmatch(r"[+-]?\d+", text) else text
+
+
 def is_date(value: Any) -> bool:
     return isinstance(value, Literal) and value.datatype in (XSD.date, XSD.gYear, XSD.gYearMonth)
 
 
+def is_whole(value: Any) -> bool:
+    return isinstance(value, Literal) and value.datatype in WHOLE
+
+
 ENV.filters["when"] = when
+ENV.filters["number"] = number
 ENV.tests["link"] = lambda value: isinstance(value, Link)
 ENV.tests["date"] = is_date
+ENV.tests["whole"] = is_whole
 ENV.globals["languages"] = LANGUAGES
 
 

@@ -1,11 +1,11 @@
-"""What the pages show, read from the store with SPARQL: labels, a resource's statements,
-memberships and the members of a network at a date. Every value reaches a query as a
-checked RDF term (`queries.values_block`), never as text."""
+"""What the pages show, read from the store with SPARQL: a resource's statements,
+memberships and the members of a network at a date (names: `ccgraph.web.pages.names`).
+Every value reaches a query as a checked RDF term (`queries.values_block`), never as
+text."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -14,58 +14,16 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 from rdflib.term import Identifier
 
-from ... import namespaces as ns
 from ... import queries
 from ...queries import values_block
 from ...values import days
 from .html import Link, curie, local
+from .names import LABEL_ORDER, PREFIXES, best, link_map, select, source_name
 
 if TYPE_CHECKING:
     from ...store import Store
 
-PREFIXES = ns.sparql_prologue("ccn", "org", "prov", "rdfs", "skos", "dcterms")
-LABEL_ORDER = ("en", "", "it", "fr")
 INCOMING_SHOWN = 300
-
-
-# --- labels -----------------------------------------------------------------------------
-
-
-def best(labels: Iterable[Literal]) -> str | None:
-    """The English label, else one without language, else Italian, French, any."""
-    by_lang: dict[str, str] = {}
-    for label in labels:
-        by_lang.setdefault(label.language or "", str(label))
-    for lang in LABEL_ORDER:
-        if lang in by_lang:
-            return by_lang[lang]
-    return next(iter(by_lang.values()), None)
-
-
-def select(store: Store, query: str) -> list[tuple[Any, ...]]:
-    """The rows of a SELECT: rdflib terms, None where unbound (their kinds are the query's)."""
-    return [tuple(row) for row in store.select(query).rows]
-
-
-def label_map(store: Store, iris: Iterable[Any]) -> dict[URIRef, str]:
-    """The best label (rdfs:label, skos:prefLabel or dcterms:title) of each IRI that has one."""
-    wanted = sorted({i for i in iris if isinstance(i, URIRef)})
-    if not wanted:
-        return {}
-    bound = values_block(["x"], [[i] for i in wanted])
-    rows = select(store, PREFIXES + f"SELECT ?x ?label WHERE {{ {bound} "
-                  "?x rdfs:label|skos:prefLabel|dcterms:title ?label }")
-    found: dict[URIRef, list[Literal]] = defaultdict(list)
-    for iri, label in rows:
-        found[iri].append(label)
-    return {iri: text for iri, labels in found.items() if (text := best(labels))}
-
-
-def link_map(store: Store, terms: Iterable[Any]) -> dict[URIRef, Link]:
-    """A link, with its label for text, to each IRI among `terms` (others are left out)."""
-    iris = [t for t in terms if isinstance(t, URIRef)]
-    labels = label_map(store, iris)
-    return {i: Link(local(i), labels.get(i) or curie(i)) for i in iris}
 
 
 # --- what every resource page shows -----------------------------------------------------
@@ -290,13 +248,6 @@ def _days_of(first: Literal | None, last: Literal | None) -> str:
     if first is None and last is None:
         return "(undated)"
     return spoken(days(str(first or last))[0], days(str(last or first))[1])
-
-
-def source_name(iri: URIRef, link: Link) -> str:
-    """A source by its label ("gai: torino-1997", which shows its slug), else by its slug
-    and title (seed-003 “UNESCO Creative Cities of Design and cluster”)."""
-    slug = str(iri).rsplit("/", 1)[-1]
-    return link.text if link.text.replace(": ", "-") == slug else f"{slug} “{link.text}”"
 
 
 BASES = " ".join(f'("{name}" ccn:{name} ccn:{name}Basis)' for name in BOUNDS)

@@ -19,18 +19,8 @@ from ... import queries
 from ...namespaces import CCN
 from ...queries import values_block
 from .html import Link, render
-from .model import (
-    PREFIXES,
-    Member,
-    Resource,
-    at_precision,
-    distinct,
-    link_map,
-    members_at,
-    select,
-    source_name,
-    stints,
-)
+from .model import Member, Resource, at_precision, distinct, members_at, stints
+from .names import PLURALS, PREFIXES, link_map, select, source_name
 
 if TYPE_CHECKING:
     from ...store import Store
@@ -39,7 +29,7 @@ NETWORKS_WITH_ROLE = PREFIXES + """SELECT DISTINCT ?network WHERE {
   %s ?m org:role ?role ; org:organization ?network } ORDER BY STR(?network)"""
 # the network's complete member lists, size claims and sources, one UNION branch each
 HISTORY = PREFIXES + """SELECT ?what ?x ?source ?first ?last ?n ?value ?qualifier ?quote
-       ?measure ?kind ?basis ?note ?url
+       ?measure ?kind ?basis ?note ?url ?counts
 WHERE {
   %s
   {
@@ -56,6 +46,7 @@ WHERE {
     OPTIONAL { ?x ccn:qualifier ?qualifier }
     OPTIONAL { ?x ccn:quote ?quote }
     OPTIONAL { ?x ccn:measure ?measure }
+    OPTIONAL { ?x ccn:countsRole|ccn:countsKind|ccn:countsCountry ?counts }
   } UNION {
     { SELECT DISTINCT ?network ?x WHERE {
         { ?about ccn:aboutNetwork ?network } UNION { ?about org:organization ?network }
@@ -71,7 +62,6 @@ WHERE {
                      prov:wasDerivedFrom ?x ; ccn:attestedMember ?named } GROUP BY ?network ?x }
   }
 }"""
-KINDS = {CCN.Country: "countries", CCN.City: "cities"}
 
 
 @dataclass
@@ -97,10 +87,10 @@ class Entry:
 def history(store: Store, network: URIRef) -> dict[str, list[Entry]]:
     """The network's complete member lists, size claims and sources, each in date order."""
     rows = select(store, HISTORY % values_block(["network"], [[network]]))
-    links = link_map(store, {t for row in rows for t in (row[1], row[2], row[9])})
+    links = link_map(store, {t for row in rows for t in (row[1], row[2], row[9], row[14])})
     found: dict[str, dict[URIRef, Entry]] = defaultdict(dict)
     for what, x, source, first, last, n, value, qualifier, quote, measure, kind, basis, note, \
-            url in rows:
+            url, counts in rows:
         entry = found[str(what)].get(x)
         if entry is None:
             first, last = (first or last), (last or first)  # a claim: its one date
@@ -111,7 +101,11 @@ def history(store: Store, network: URIRef) -> dict[str, list[Entry]]:
                 Link(links[source].href, source_name(source, links[source])) if source else None,
                 int(n) if n is not None else None,
                 {"value": value, "qualifier": qualifier, "quote": quote,
-                 "measure": links.get(measure), "kind": KINDS.get(kind), "basis": basis})
+                 "measure": links.get(measure), "kind": PLURALS.get(kind), "basis": basis,
+                 "counts": []})
+        if counts is not None:  # what a claim counts only: a role, a kind, a country
+            only = Link(links[counts].href, PLURALS.get(counts) or links[counts].text)
+            entry.values["counts"] += [] if only in entry.values["counts"] else [only]
         for text, into in ((note, entry.notes), (url, entry.urls)):
             if text is not None and str(text) not in into:
                 into.append(str(text))

@@ -20,7 +20,8 @@ from ... import namespaces as ns
 from ...namespaces import CCN
 from ...queries import values_block
 from .html import local, render, when
-from .model import BOUNDS, PREFIXES, Bound, Part, Resource, Stint, link_map, select, stints
+from .model import BOUNDS, Bound, Part, Resource, Stint, stints
+from .names import PREFIXES, link_map, select
 
 if TYPE_CHECKING:
     from ...store import Store

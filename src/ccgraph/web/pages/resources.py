@@ -1,6 +1,6 @@
 """The page of a resource, chosen by its class: a network, a creative field, a country, a
-place (`networks`, `places`), or any other resource (its statements, and the resources
-that point to it)."""
+place (`networks`, `places`), a size claim (`claims`), or any other resource (its
+statements, and the resources that point to it)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from ...namespaces import CCN
+from .claims import claim
 from .html import alternates, render
 from .model import gather
 from .networks import creative_field, network
@@ -34,4 +35,6 @@ def resource(store: Store, iri: URIRef, at: date) -> str:
         return country(store, page, common)
     if kinds & set(PLACES):
         return place(store, page, common)
+    if CCN.SizeClaim in kinds:
+        return claim(store, page, common)
     return render("resource.html", **common)

@@ -40,11 +40,12 @@ def term_link(node: Node) -> Link:
 
 
 def alternatives(graph: Graph, node: Node) -> list[Link]:
-    """A class or datatype, or the members of an owl:unionOf."""
+    """A class or datatype, or the members of an owl:unionOf or owl:oneOf."""
     if isinstance(node, BNode):
-        union = graph.value(node, OWL.unionOf)
-        if union is not None:
-            return [term_link(n) for n in Collection(graph, union)]
+        for listing in (OWL.unionOf, OWL.oneOf):
+            members = graph.value(node, listing)
+            if members is not None:
+                return [term_link(n) for n in Collection(graph, members)]
     return [term_link(node)]
 
 

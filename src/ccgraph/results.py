@@ -24,7 +24,8 @@ import io
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator
+import textwrap
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from itertools import islice
@@ -280,13 +281,37 @@ def _cells(answer: Answer) -> list[list[str]]:
     return [[plain(t) for t in row] for row in answer.rows]
 
 
-def to_table(answer: Answer) -> str:
+NARROWEST = 6  # characters a column keeps when a table is narrowed to a terminal's width
+
+
+def to_table(answer: Answer, *, names: Mapping[URIRef, str] | None = None,
+             width: int | None = None) -> str:
+    """`answer` as a table for people: an IRI shown by its name when `names` has one
+    (`ccgraph.labels.names`), a column that repeats an earlier one in every row left out,
+    and, given a `width` (a terminal's), the widest columns narrowed to fit it, their cells
+    wrapped over several lines."""
+    named = names or {}
     header = list(answer.variables)
-    rows = _cells(answer)
+    rows = [[named.get(t, plain(t)) if isinstance(t, URIRef) else plain(t) for t in row]
+            for row in answer.rows]
+    kept = [i for i in range(len(header))  # (an empty column repeats nothing)
+            if not any(r[i] for r in rows)
+            or not any(all(r[i] == r[j] for r in rows) for j in range(i))]
+    header, rows = [header[i] for i in kept], [[r[i] for i in kept] for r in rows]
     widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
+    while width and sum(widths) + 2 * (len(widths) - 1) > width and max(widths) > NARROWEST:
+        widths[widths.index(max(widths))] -= 1
     line = "  ".join(f"{{:<{w}}}" for w in widths)
-    out = [line.format(*header).rstrip(), line.format(*("-" * w for w in widths)).rstrip()]
-    out += [line.format(*r).rstrip() for r in rows]
+
+    def show(cells: Sequence[str]) -> list[str]:
+        parts = [textwrap.wrap(c, w, break_on_hyphens=False) or [""]
+                 for c, w in zip(cells, widths, strict=True)]
+        return [line.format(*(p[k] if k < len(p) else "" for p in parts)).rstrip()
+                for k in range(max(len(p) for p in parts))]
+
+    out = [*show(header), line.format(*("-" * w for w in widths)).rstrip()]
+    for row in rows:
+        out += show(row)
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"
 

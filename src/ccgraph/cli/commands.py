@@ -19,17 +19,37 @@ def _open(args: argparse.Namespace):
     return open_store(getattr(args, "store", None), args.data_dir)
 
 
-def _output(answer, fmt: str | None) -> None:
+def _output(answer, fmt: str | None, store) -> None:
     from ..results import render
 
     chosen = formats.terminal_name(fmt or ("table" if sys.stdout.isatty() else "csv"))
-    sys.stdout.write(render(answer, chosen))
+    sys.stdout.write(_table(answer, store) if chosen == "table" else render(answer, chosen))
+
+
+def _table(answer, store) -> str:
+    """A table for people: names for IRIs, narrowed to the terminal's width when stdout is
+    one (IRIs stay in the csv, tsv, json and md formats)."""
+    import shutil
+
+    from ..labels import names
+    from ..results import to_table
+
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    return to_table(answer, names=names(store, (t for row in answer.rows for t in row)),
+                    width=width)
+
+
+def _progress(message: str) -> None:
+    """A step of a long command, on stderr when it is a terminal (nothing otherwise)."""
+    if sys.stderr.isatty():
+        print(f"ccgraph: {message}…", file=sys.stderr, flush=True)
 
 
 def run_build(args: argparse.Namespace) -> int:
     from ..store import EmbeddedStore, build
     from ..summary import summarize
 
+    _progress("building the store from the sources (reused when they are unchanged)")
     build(args.data_dir, force=args.force)
     # the store the pointer names now: this build's, or a newer one if another build
     # finished meanwhile (this one's may then be gone)
@@ -84,8 +104,9 @@ def run_query_run(args: argparse.Namespace) -> int:
     from ..queries import get, run
 
     get(args.name)  # an unknown name fails before the store is opened
-    answer = run(_open(args), args.name, _params(args.param, args.at))
-    _output(answer, args.format)
+    store = _open(args)
+    answer = run(store, args.name, _params(args.param, args.at))
+    _output(answer, args.format, store)
     return EXIT_OK
 
 
@@ -108,7 +129,7 @@ def run_sparql(args: argparse.Namespace) -> int:
         graph = ns.bind_prefixes(store.construct(text))
         sys.stdout.write(graph.serialize(format="turtle"))
     else:
-        _output(store.select(text), args.format)
+        _output(store.select(text), args.format, store)
     return EXIT_OK
 
 
@@ -117,9 +138,12 @@ def run_export(args: argparse.Namespace) -> int:
     from ..reasoning import with_inferences
     from ..sources import load_dataset
 
+    _progress("reading the sources")
     dataset = load_dataset()
     if args.inferred:
+        _progress("adding the OWL-RL inferences (this takes a while)")
         dataset = with_inferences(dataset, "owlrl")
+    _progress(f"writing {args.format}")
     data = serialize(dataset, args.format)
     if args.output and str(args.output) != "-":
         write_atomically(args.output, data)
@@ -133,7 +157,6 @@ def run_showcase(args: argparse.Namespace) -> int:
     import yaml
 
     from ..queries import run
-    from ..results import to_table
     from ..sources import QUERIES_DIR
 
     store = _open(args)
@@ -141,7 +164,7 @@ def run_showcase(args: argparse.Namespace) -> int:
         params = {k: str(v) for k, v in (item.get("params") or {}).items()}
         shown = " ".join(f"--param {k}={v}" for k, v in params.items())
         print(f"## {item['question']}\n$ ccgraph query run {item['query']} {shown}".rstrip())
-        print(to_table(run(store, item["query"], params)))
+        print(_table(run(store, item["query"], params), store))
     return EXIT_OK
 
 
@@ -171,6 +194,7 @@ def run_validate(args: argparse.Namespace) -> int:
     from ..sources import completed, load_dataset, load_files
     from ..validation import validate
 
+    _progress("reading the data")
     if args.paths:
         files = _data_paths(args.paths)
         given = load_files(files)
@@ -180,6 +204,9 @@ def run_validate(args: argparse.Namespace) -> int:
         dataset = completed(given)
     else:
         dataset = load_dataset()
+    if args.inference != "none":
+        _progress(f"adding the {args.inference} inferences (owlrl takes a while)")
+    _progress("validating against the shapes")
     report = validate(dataset, inference=args.inference)
     if args.format == "turtle":
         sys.stdout.write(report.graph.serialize(format="turtle"))
@@ -223,6 +250,9 @@ def run_push(args: argparse.Namespace) -> int:
     if not args.store or not is_remote(args.store):
         raise CcgraphError("push needs --store URL (or $CCGRAPH_STORE): an http(s) URL")
     store = RemoteStore(args.store, gsp_url=args.gsp)
-    counts = store.load(load_dataset(), replace=args.replace)
+    _progress("reading the sources")
+    dataset = load_dataset()
+    _progress(f"loading every graph into {args.store}")
+    counts = store.load(dataset, replace=args.replace)
     print("\n".join(graph_counts(counts)))
     return EXIT_OK

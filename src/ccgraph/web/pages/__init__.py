@@ -22,7 +22,7 @@ loaded from the network).
 Links go to local `/id/...` paths (which 303 to `/doc/...`), so the pages work on any host,
 and show names, never IRIs: a resource's label (English preferred), or, for the records
 that have none (memberships, attestations, complete lists, size claims), a name made of
-their parts (`names.name_map`).
+their parts (`ccgraph.labels.name_map`).
 Dates are shown at their precision: a year stays a year, a month a month.
 Every value reaches a query as a checked RDF term (`queries.values_block`), never as text.
 """

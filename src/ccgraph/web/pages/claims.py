@@ -13,10 +13,10 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, SKOS
 
 from ... import queries
+from ...labels import PLURALS, claim_name, source_name
 from ...namespaces import CCN
 from .html import Link, render
 from .model import Resource
-from .names import PLURALS, claim_name, source_name
 
 if TYPE_CHECKING:
     from ...store import Store
@@ -51,7 +51,7 @@ def claim(store: Store, page: Resource, common: dict) -> str:
     linked = page.links
     kinds = [Link(linked[k].href, PLURALS.get(k, linked[k].text))
              for k in page.values.get(CCN.countsKind, []) if isinstance(k, URIRef) and k in linked]
-    sources = [Link(linked[s].href, source_name(s, linked[s]))
+    sources = [Link(linked[s].href, source_name(s, linked[s].text))
                for s in page.values.get(PROV.wasDerivedFrom, [])
                if isinstance(s, URIRef) and s in linked]
     quotes = sorted((q for q in page.values.get(CCN.quote, []) if isinstance(q, Literal)),

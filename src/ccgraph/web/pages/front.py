@@ -12,10 +12,11 @@ from rdflib import Literal, URIRef
 
 from ... import formats
 from ... import namespaces as ns
+from ...labels import best, curie
 from ...queries import values_block
-from .html import Link, curie, render
+from .html import Link, render
 from .model import distinct, members_at
-from .names import PREFIXES, best, link_map, select
+from .names import PREFIXES, link_map, select
 
 if TYPE_CHECKING:
     from ...store import Store

@@ -4,19 +4,19 @@ page's other formats, and the error page."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
-from rdflib import Literal, URIRef
+from rdflib import Literal
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
 from ... import formats
 from ... import namespaces as ns
+from ...labels import number
 from ...namespaces import CCN
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -49,17 +49,6 @@ def local(iri: object) -> str:
     return text
 
 
-def curie(iri: object) -> str:
-    """`org:member` for a term of a known vocabulary; the resource path or IRI otherwise."""
-    text = str(iri)
-    if text.startswith(ns.base() + "id/"):
-        return text[len(ns.base() + "id/"):]
-    try:
-        return ns.new_graph().namespace_manager.curie(URIRef(text), generate=False)
-    except (KeyError, ValueError):
-        return text
-
-
 def when(value: Identifier | None) -> Markup:
     """A date at its own precision, in a <time> element: 2014 stays 2014."""
     if value is None:
@@ -76,13 +65,6 @@ def when(value: Identifier | None) -> Markup:
     except (ValueError, IndexError):
         shown = text
     return Markup('<time datetime="{}">{}</time>').format(text, shown)
-
-
-def number(value: Any) -> str:
-    """A whole number with its thousands marked, as English writes it: 130,000,000; any
-    other value as it is written."""
-    text = str(value)
-    return f"{int(text):,}" if re.fullmatch(r"[+-]?\d+", text) else text
 
 
 def is_date(value: Any) -> bool:

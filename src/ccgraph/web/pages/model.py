@@ -15,10 +15,11 @@ from rdflib.namespace import RDF, RDFS, SKOS, XSD
 from rdflib.term import Identifier
 
 from ... import queries
+from ...labels import LABEL_ORDER, best, curie, source_name
 from ...queries import values_block
 from ...values import days
-from .html import Link, curie, local
-from .names import LABEL_ORDER, PREFIXES, best, link_map, select, source_name
+from .html import Link, local
+from .names import PREFIXES, link_map, select
 
 if TYPE_CHECKING:
     from ...store import Store
@@ -298,7 +299,7 @@ def stints(store: Store, members: list[URIRef], network: URIRef | None = None
     )})
 
     def named(iri: URIRef) -> str:
-        return source_name(iri, links[iri]) if iri in links else curie(iri)
+        return source_name(iri, links[iri].text) if iri in links else curie(iri)
 
     out: dict[URIRef, list[Stint]] = defaultdict(list)
     for m, e in found.items():

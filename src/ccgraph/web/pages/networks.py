@@ -16,11 +16,12 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from ... import queries
+from ...labels import PLURALS, source_name
 from ...namespaces import CCN
 from ...queries import values_block
 from .html import Link, render
 from .model import Member, Resource, at_precision, distinct, members_at, stints
-from .names import PLURALS, PREFIXES, link_map, select, source_name
+from .names import PREFIXES, link_map, select
 
 if TYPE_CHECKING:
     from ...store import Store
@@ -94,11 +95,12 @@ def history(store: Store, network: URIRef) -> dict[str, list[Entry]]:
         entry = found[str(what)].get(x)
         if entry is None:
             first, last = (first or last), (last or first)  # a claim: its one date
-            name = source_name(x, links[x]) if str(what) == "source" else links[x].text
+            name = source_name(x, links[x].text) if str(what) == "source" else links[x].text
             entry = found[str(what)][x] = Entry(
                 x, Link(links[x].href, name), first.toPython() if first else None,
                 at_precision(first.toPython(), last.toPython()) if first else (),
-                Link(links[source].href, source_name(source, links[source])) if source else None,
+                (Link(links[source].href, source_name(source, links[source].text))
+                 if source else None),
                 int(n) if n is not None else None,
                 {"value": value, "qualifier": qualifier, "quote": quote,
                  "measure": links.get(measure), "kind": PLURALS.get(kind), "basis": basis,

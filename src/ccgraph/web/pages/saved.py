@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from rdflib import URIRef
 
 from ... import formats
+from ...labels import best
 from ...results import plain
 from .html import local, render
-from .names import PREFIXES, best, label_map, select
+from .names import PREFIXES, label_map, select
 
 if TYPE_CHECKING:
     from ...queries import SavedQuery

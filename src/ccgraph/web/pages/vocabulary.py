@@ -11,8 +11,9 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 from rdflib.term import Node
 
+from ...labels import curie
 from ...namespaces import CCN
-from .html import RDF_ALTERNATES, Link, curie, render
+from .html import RDF_ALTERNATES, Link, render
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from rdflib.term import Identifier
 
 from . import formats
 from . import namespaces as ns
+from .dates import PartialDate
 from .errors import InputError, Refused
 from .store import Answer, Rows
 from .store.terms import to_sparql_json
@@ -331,15 +332,21 @@ def render(answer: Answer, fmt: str) -> str:
     return RENDERERS[fmt](answer)
 
 
+DATES = (XSD.date, XSD.gYearMonth, XSD.gYear)
+
+
 def python_value(term: Identifier | None) -> Any:
-    """A term as a Python value: xsd:date -> datetime.date, numbers -> int/Decimal/float,
-    booleans -> bool, IRIs and other literals -> str. A year or year-month (xsd:gYear,
-    xsd:gYearMonth) stays a string ("2008", "2008-10"): no day is invented."""
+    """A term as a Python value: a date, year-month or year -> `ccgraph.dates.PartialDate`
+    (one type for a column of dates at any precision: no day is invented), numbers ->
+    int/Decimal/float, booleans -> bool, IRIs and other literals -> str."""
     if term is None:
         return None
     if isinstance(term, Literal):
-        if term.datatype == XSD.date:
-            return date.fromisoformat(str(term))
+        if term.datatype in DATES:
+            try:
+                return PartialDate(str(term))
+            except (InputError, ValueError):  # an ill-typed literal: as it is written
+                return str(term)
         if term.datatype in (XSD.integer, XSD.int, XSD.long, XSD.nonNegativeInteger):
             return int(term)
         if term.datatype == XSD.decimal:
@@ -353,7 +360,7 @@ def python_value(term: Identifier | None) -> Any:
 
 def _json_value(term: Identifier | None) -> Any:
     value = python_value(term)
-    if isinstance(value, date):
+    if isinstance(value, date | PartialDate):
         return value.isoformat()
     if isinstance(value, Decimal | float):
         return float(value) if math.isfinite(value) else str(value)

@@ -1,44 +1,48 @@
-"""SHACL validation: load the shapes, run pySHACL, return a typed report.
+"""SHACL validation: load the shapes, evaluate them (ccgraph.shacl), return a typed report.
 
     report = validate(load_dataset())
     report.conforms      # False iff some result has severity sh:Violation
     report.counts()      # {"Violation": 0, "Warning": 2, "Info": 0}
     print(report.text())
 
-How it runs, and why:
+How it runs, and why (docs/performance.md, "SHACL validation at scale"):
 
-- The data (every graph of a Dataset, as one graph) is copied once, so the caller's
-  graph is never touched, not even its prefix map.
-- pySHACL evaluates SHACL-SPARQL with rdflib's engine, which parses every query anew
-  (~0.1 s each) and plans joins poorly. The shapes that use SPARQL (sh:sparql, or a
-  SHACL-AF sh:target) therefore run in a second pySHACL pass over an in-memory Oxigraph
-  copy of the data, where the same queries take milliseconds. The core shapes stay on
-  rdflib: pySHACL checks them through triple lookups, and on an Oxigraph store each
-  lookup (and each len()) becomes a SPARQL query. Every targeted shape runs in exactly
-  one of the two passes; the two reports are merged into one sh:ValidationReport.
-
-  On the shipped data (7.3k triples, 472 memberships) this takes ~1.1 s, against ~2.3 s
-  with every shape on rdflib and ~100 s with every shape on Oxigraph.
+- pySHACL evaluates each shape focus node by focus node; through its Oxigraph data-graph
+  wrapper every lookup is a SPARQL query (and every result counts all triples), through
+  rdflib every nested shape of sh:or is a new validation. Neither scales: 20k synthetic
+  triples took minutes. ccgraph.shacl evaluates the same shapes with pySHACL's semantics,
+  reading each property once and running each SPARQL constraint once, in time linear in
+  the data (tests/test_validation_scale.py checks that the report is pySHACL's).
+- The data is read where it is: an rdflib Graph or Dataset (all its graphs as one, never
+  modified: SPARQL runs on an in-memory Oxigraph copy), or a pyoxigraph Store (its default
+  graph, e.g. a built store, where the default graph is the merge of the sources).
+- With inference, pySHACL computes the closure of data + ontology on a copy first.
+- A shape the engine does not evaluate (ccgraph.shacl.unsupported: sh:closed, SHACL-AF
+  rules...) runs with pySHACL over an rdflib copy; the reports are merged.
 """
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
 
 from . import namespaces as ns
+from . import shacl
 from .errors import InputError
 from .reasoning import check_profile
 from .sources import ONTOLOGY_FILE, SHAPES_DIR, parse_file
-from .store.terms import to_oxigraph
+from .store.terms import from_oxigraph, to_oxigraph
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
-TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+TARGETS = shacl.TARGETS
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ class Result:
     message: str
     value: Node | None
     constraint: Node | None = None  # sh:sourceConstraint: which SHACL-SPARQL constraint
+    messages: tuple[Node, ...] = field(default=(), compare=False)  # every sh:resultMessage
 
 
 @dataclass(frozen=True)
@@ -61,7 +66,12 @@ class Report:
 
     conforms: bool
     results: tuple[Result, ...]
-    graph: Graph  # the sh:ValidationReport graph
+    parts: tuple[Graph, ...] = field(default=(), repr=False, compare=False)  # shapes, reports
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The sh:ValidationReport graph (made when first asked for)."""
+        return _report_graph(self.results, self.conforms, self.parts)
 
     def counts(self) -> dict[str, int]:
         """Results by severity local name: Violation, Warning, Info."""
@@ -114,34 +124,112 @@ def load_shapes(paths: Iterable[Path] | None = None) -> Graph:
 
 
 def validate(
-    data: Graph | Dataset, *, shapes: Graph | None = None, inference: str = "none"
+    data: Graph | Dataset | Any, *, shapes: Graph | None = None, inference: str = "none"
 ) -> Report:
-    """Validate `data` (all its graphs, as one) against `shapes` (default: load_shapes()).
+    """Validate `data` (all its graphs, as one; for a pyoxigraph Store, its default graph)
+    against `shapes` (default: load_shapes()).
 
     `inference` ("none", "rdfs", "owlrl") validates the closure of data + ontology
     (ontology/ccn.ttl, read only then) as pySHACL computes it: its RDFS closure leaves out
     the rules that rewrite literals. `data` and `shapes` are never modified.
     """
     check_profile(inference)
-    ontology = _ontology() if inference != "none" else None
-    core_shapes, sparql_shapes = _split(shapes if shapes is not None else load_shapes())
-    graph = _union_copy(data)
-    # The first pass also infers (pySHACL's closure, in place: `graph` is our own copy), so
-    # the second pass validates the same inferred graph.
-    core_report = _run(graph, core_shapes, inference=inference, ontology=ontology)
-    reports = [core_report, _run(_oxigraph_copy(graph), sparql_shapes)]
-    results = tuple(sorted((r for g in reports for r in _results(g)), key=_sort_key))
+    shapes = shapes if shapes is not None else load_shapes()
+    targeted = {s for p in TARGETS for s in shapes.subjects(p)}
+    targeted |= {s for s in shapes.subjects(RDF.type, SH.NodeShape)
+                 if (s, RDF.type, RDFS.Class) in shapes or (s, RDF.type, OWL.Class) in shapes}
+    by_pyshacl = {s for s in targeted if shacl.unsupported(shapes, s)}
+    source = data
+    if inference != "none":  # pySHACL's own closure, of our own copy
+        source = _union_copy(data)
+        _run(source, ns.new_graph(), inference=inference, ontology=_ontology())
+    collecting = gc.isenabled()
+    gc.disable()  # the engine makes millions of objects and few cycles: at 1M quads, the
+    try:  # collector's passes over them took a third of the time (docs/performance.md)
+        store = source if _is_store(source) else _oxigraph_copy(source)
+        engine = shacl.Engine(shapes, _data(source, store))
+        hits = [hit for shape in sorted(targeted - by_pyshacl, key=str)
+                for hit in engine.validate(shape, engine.focus_nodes(shape))]
+    except (ValueError, SyntaxError) as error:  # what pySHACL reports as a runtime error
+        raise InputError(f"shapes: {error}") from None
+    finally:
+        if collecting:
+            gc.enable()
+    results = [Result(h.focus, h.path, h.component, h.severity, h.shape, _first(h.messages),
+                      h.value, h.constraint, h.messages) for h in hits]
+    parts = [shapes]
+    if by_pyshacl:  # the shapes this engine does not evaluate, with pySHACL itself
+        graph = source if isinstance(source, Graph) and source is not data else _union_copy(data)
+        parts.append(_run(graph, _only(shapes, by_pyshacl)))
+        results += _results(parts[-1])
+    results.sort(key=_sort_key)
     conforms = not any(r.severity == SH.Violation for r in results)
-    return Report(conforms=conforms, results=results, graph=_merge(reports, conforms))
+    return Report(conforms=conforms, results=tuple(results), parts=tuple(parts))
 
 
-def _union_copy(data: Graph | Dataset) -> Graph:
-    """Every triple of `data` (of every graph, for a Dataset) in a new graph."""
+def _is_store(data: Any) -> bool:
+    return hasattr(data, "quads_for_pattern")
+
+
+def _data(source: Any, store: Any) -> shacl.Data:
+    """The engine's view of the data: values read from `source` (rdflib, or a pyoxigraph
+    Store), SPARQL answered by `store` (Oxigraph)."""
+    import pyoxigraph as ox
+
+    terms: dict[Any, Node | None] = {}
+
+    def term(value: Any) -> Node | None:
+        if value not in terms:
+            terms[value] = from_oxigraph(value)
+        return terms[value]
+
+    def scan(p: URIRef) -> Iterable[tuple[Any, Any]]:
+        if isinstance(source, Dataset):
+            return ((s, o) for s, _, o, _ in source.quads((None, p, None, None)))
+        if isinstance(source, Graph):
+            return source.subject_objects(p)
+        return ((term(q.subject), term(q.object))
+                for q in store.quads_for_pattern(None, ox.NamedNode(p), None, ox.DefaultGraph()))
+
+    def select(query: str, this: Node | None) -> Iterator[dict[str, Any]]:
+        bindings = {} if this is None else {ox.Variable("this"): _to_oxigraph(this)}
+        try:
+            solutions = store.query(query, substitutions=bindings)
+        except SyntaxError as error:
+            raise InputError(f"shapes: a SPARQL query does not parse: {error}") from None
+        names = [v.value for v in solutions.variables]
+        for solution in solutions:
+            yield {n: term(solution[n]) for n in names if solution[n] is not None}
+
+    return shacl.Data(scan, select)
+
+
+def _only(shapes: Graph, keep: set) -> Graph:
+    """A copy of `shapes` in which only the shapes of `keep` have targets."""
+    copy = _copy(shapes)
+    for target in TARGETS:
+        for shape, value in shapes.subject_objects(target):
+            if shape not in keep:
+                copy.remove((shape, target, value))
+    for shape in set(shapes.subjects(RDF.type, SH.NodeShape)) - keep:
+        copy.remove((shape, RDF.type, RDFS.Class))
+        copy.remove((shape, RDF.type, OWL.Class))
+    return copy
+
+
+def _union_copy(data: Any) -> Graph:
+    """Every triple of `data` (of every graph, for a Dataset) in a new rdflib graph."""
     graph = ns.new_graph()
     if isinstance(data, Dataset):
         graph.addN((s, p, o, graph) for s, p, o, _ in data.quads((None, None, None, None)))
-    else:
+    elif isinstance(data, Graph):
         graph.addN((s, p, o, graph) for s, p, o in data)
+    else:  # a pyoxigraph Store: its default graph
+        import pyoxigraph as ox
+
+        graph.addN((from_oxigraph(q.subject), from_oxigraph(q.predicate),  # type: ignore[misc]
+                    from_oxigraph(q.object), graph)
+                   for q in data.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     return graph
 
 
@@ -149,17 +237,6 @@ def _ontology() -> Graph:
     if not ONTOLOGY_FILE.is_file():
         raise InputError(f"{ONTOLOGY_FILE}: no such file; inference needs the ontology")
     return parse_file(ONTOLOGY_FILE)
-
-
-def _split(shapes: Graph) -> tuple[Graph, Graph]:
-    """Two copies of `shapes`: in the first only the core shapes keep their targets, in the
-    second only the shapes with SPARQL (sh:sparql or a SHACL-AF sh:target) do."""
-    uses_sparql = set(shapes.subjects(SH.sparql)) | set(shapes.subjects(SH.target))
-    core, sparql = _copy(shapes), _copy(shapes)
-    for target in TARGETS:
-        for shape, value in shapes.subject_objects(target):
-            (core if shape in uses_sparql else sparql).remove((shape, target, value))
-    return core, sparql
 
 
 def _copy(graph: Graph) -> Graph:
@@ -170,8 +247,9 @@ def _copy(graph: Graph) -> Graph:
     return copy
 
 
-def _oxigraph_copy(graph: Graph):
-    """The triples of `graph` in a new in-memory Oxigraph store (its default graph)."""
+def _oxigraph_copy(data: Graph | Dataset):
+    """The triples of `data` (every graph of a Dataset) in a new in-memory Oxigraph store
+    (its default graph)."""
     import pyoxigraph as ox
 
     terms: dict[Node, object] = {}
@@ -181,10 +259,12 @@ def _oxigraph_copy(graph: Graph):
             terms[node] = _to_oxigraph(node)
         return terms[node]
 
+    triples = ((s, p, o) for s, p, o, _ in data.quads((None, None, None, None))) \
+        if isinstance(data, Dataset) else iter(data)
     store = ox.Store()
     store.bulk_extend(
         ox.Quad(term(s), term(p), term(o))
-        for s, p, o in graph
+        for s, p, o in triples
         if not isinstance(s, Literal)  # generalized triples an OWL-RL closure may leave
     )
     return store
@@ -198,7 +278,8 @@ def _to_oxigraph(node: Node):
 
 
 def _run(data, shapes: Graph, *, inference: str = "none", ontology: Graph | None = None) -> Graph:
-    """One pySHACL pass (data: an rdflib Graph or a pyoxigraph Store); its report graph."""
+    """One pySHACL pass over an rdflib graph (our own copy: inference changes it in
+    place); its report graph."""
     import pyshacl  # heavy: only on the validation path
     from pyshacl.errors import ReportableRuntimeError
 
@@ -219,20 +300,31 @@ def _run(data, shapes: Graph, *, inference: str = "none", ontology: Graph | None
     return report
 
 
-def _merge(reports: list[Graph], conforms: bool) -> Graph:
-    """One sh:ValidationReport with the results of every report."""
-    merged = ns.new_graph()
+def _report_graph(results: Iterable[Result], conforms: bool, parts: Iterable[Graph]) -> Graph:
+    """One sh:ValidationReport, as pySHACL writes it: one sh:ValidationResult per result,
+    blank-node paths and shapes copied from the graph (`parts`) that describes them."""
+    graph = ns.new_graph()
     root = BNode()
-    merged.add((root, RDF.type, SH.ValidationReport))
-    merged.add((root, SH.conforms, Literal(conforms)))
-    for report in reports:
-        roots = set(report.subjects(RDF.type, SH.ValidationReport))
-        for s, p, o in report:
-            if s not in roots:
-                merged.add((s, p, o))
-            elif p == SH.result:
-                merged.add((root, p, o))
-    return merged
+    graph.add((root, RDF.type, SH.ValidationReport))
+    graph.add((root, SH.conforms, Literal(conforms)))
+    parts = list(parts)
+    for r in results:
+        node = BNode()
+        graph.add((root, SH.result, node))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        for p, o in ((SH.focusNode, r.focus), (SH.resultPath, r.path), (SH.value, r.value),
+                     (SH.resultSeverity, r.severity), (SH.sourceConstraintComponent, r.component),
+                     (SH.sourceShape, r.shape), (SH.sourceConstraint, r.constraint)):
+            if o is not None:
+                graph.add((node, p, o))
+                if isinstance(o, BNode) and p != SH.focusNode:
+                    for part in parts:
+                        if (o, None, None) in part:
+                            graph += part.cbd(o)
+                            break
+        for message in r.messages or (Literal(r.message),):
+            graph.add((node, SH.resultMessage, message))
+    return graph
 
 
 def _results(report: Graph) -> Iterator[Result]:
@@ -246,18 +338,20 @@ def _results(report: Graph) -> Iterator[Result]:
             message=_message(report, node),
             value=report.value(node, SH.value),
             constraint=report.value(node, SH.sourceConstraint),
+            messages=tuple(report.objects(node, SH.resultMessage)),
         )
 
 
 def _message(report: Graph, node: Node) -> str:
     """The English sh:resultMessage if there is one, else any, else the component's name."""
-    messages = sorted(
-        report.objects(node, SH.resultMessage),
-        key=lambda m: (getattr(m, "language", None) != "en", str(m)),
-    )
-    if messages:
-        return str(messages[0])
-    return _show(report.value(node, SH.sourceConstraintComponent))  # type: ignore[arg-type]
+    return _first(tuple(report.objects(node, SH.resultMessage))) or _show(
+        report.value(node, SH.sourceConstraintComponent))  # type: ignore[arg-type]
+
+
+def _first(messages: tuple[Node, ...]) -> str:
+    """The English message if there is one, else any ("" for none)."""
+    ranked = sorted(messages, key=lambda m: (getattr(m, "language", None) != "en", str(m)))
+    return str(ranked[0]) if ranked else ""
 
 
 def _sort_key(r: Result) -> tuple:

@@ -9,7 +9,7 @@ import os
 import re
 import unicodedata
 
-from rdflib import Dataset, Graph, Namespace, URIRef
+from rdflib import Dataset, Graph, Namespace, URIRef, plugin
 from rdflib.namespace import (
     DCTERMS,
     FOAF,
@@ -27,6 +27,12 @@ from rdflib.namespace import (
     DefinedNamespace,
     NamespaceManager,
 )
+from rdflib.serializer import Serializer
+
+# RDF/XML with ccgraph's repairs (`ccgraph.rdfxml`) wherever rdflib writes it; registered
+# by name, so the module is imported only when RDF/XML is first written
+for _name in ("xml", "application/rdf+xml"):
+    plugin.register(_name, Serializer, "ccgraph.rdfxml", "RdfXmlSerializer")
 
 DEFAULT_BASE = "https://w3id.org/ccgraph/"
 

@@ -4,8 +4,8 @@ its defaults, and content negotiation as RDF/XML clients and browsers send it (i
 point 3). Expected values come from the sources: data/uccn_members.csv, the seeds, and the
 list of networks in DESIGN §4; never from the program's output.
 
-Also, without a server: `formats.negotiate` (RFC 9110 §12.5.1) and `formats.negotiate_graph`
-on their edge cases, and the RDF/XML writer (`formats.RdfXmlSerializer`) on graphs RDF/XML
+Also, without a server: `formats.negotiate` (RFC 9110 §12.5.1) and `rdfxml.negotiate_graph`
+on their edge cases, and the RDF/XML writer (`rdfxml.RdfXmlSerializer`) on graphs RDF/XML
 can and cannot carry."""
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from rdflib.serializer import Serializer
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper import RDFXML as RDFXML_FORMAT
 
-from ccgraph import formats
+from ccgraph import formats, rdfxml
 from ccgraph import namespaces as ns
 from ccgraph.errors import NotAcceptable
 from ccgraph.namespaces import CCN
@@ -421,16 +421,16 @@ WRITABLE = graph_of((S, URIRef("http://example.org/1p"), Literal("x")))
     (None, UNWRITABLE, TURTLE_MEDIA),
 ])
 def test_negotiate_graph(accept, graph, expected):
-    assert formats.negotiate_graph(accept, GRAPHS, graph) == expected
+    assert rdfxml.negotiate_graph(accept, GRAPHS, graph) == expected
 
 
 def test_negotiate_graph_names_the_obstacle():
     with pytest.raises(NotAcceptable) as refused:
-        formats.negotiate_graph(RDFXML, GRAPHS, UNWRITABLE)
+        rdfxml.negotiate_graph(RDFXML, GRAPHS, UNWRITABLE)
     message = str(refused.value)
     assert "<http://example.org/p/1>" in message and "text/turtle" in message
     with pytest.raises(NotAcceptable, match="none of the result formats"):
-        formats.negotiate_graph("image/png", GRAPHS, UNWRITABLE)
+        rdfxml.negotiate_graph("image/png", GRAPHS, UNWRITABLE)
 
 
 # --- the RDF/XML writer ---------------------------------------------------------------------
@@ -463,7 +463,7 @@ REFUSED = {  # graphs it cannot carry, and the words that say why
 
 
 def test_the_registry_writes_rdf_xml_with_its_own_serializer():
-    assert plugin.get("xml", Serializer) is formats.RdfXmlSerializer
+    assert plugin.get("xml", Serializer) is rdfxml.RdfXmlSerializer
 
 
 @pytest.mark.parametrize("triples", CARRIED.values(), ids=CARRIED)
@@ -472,14 +472,14 @@ def test_rdf_xml_carries(triples):
     prefixes = sorted(graph.namespaces())
     written = graph.serialize(format="xml", encoding="utf-8")
     assert sorted(graph.namespaces()) == prefixes  # the input is not changed
-    assert formats.rdfxml_obstacle(graph) is None
+    assert rdfxml.rdfxml_obstacle(graph) is None
     assert isomorphic(Graph().parse(data=written, format="xml"), graph)
 
 
 @pytest.mark.parametrize(("triples", "why"), REFUSED.values(), ids=REFUSED)
 def test_rdf_xml_refuses(triples, why):
     graph = graph_of(*triples)
-    assert why in (formats.rdfxml_obstacle(graph) or "")
+    assert why in (rdfxml.rdfxml_obstacle(graph) or "")
     with pytest.raises(NotAcceptable, match="RDF/XML"):
         graph.serialize(format="xml")
 
@@ -508,7 +508,7 @@ def test_rdf_xml_either_carries_or_refuses(local, value, blank):
     try:
         written = graph.serialize(format="xml", encoding="utf-8")
     except NotAcceptable:
-        assert formats.rdfxml_obstacle(graph) is not None
+        assert rdfxml.rdfxml_obstacle(graph) is not None
         return
     assert isomorphic(Graph().parse(data=written, format="xml"), graph)
 

@@ -36,7 +36,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from .. import formats
+from .. import formats, rdfxml
 from .. import namespaces as ns
 from ..errors import (
     Forbidden,
@@ -186,11 +186,11 @@ def _rdfxml(store: Store, sink: Sink, query: str, dataset: GraphSet | None,
     """A graph answer for a client that prefers RDF/XML. RDF/XML cannot carry every graph (a
     predicate no XML name can spell, such as <http://example.org/p/1>): the graph is read
     whole first, then written as RDF/XML, or in the client's next acceptable format, or
-    refused (406) saying why (`formats.negotiate_graph`)."""
+    refused (406) saying why (`rdfxml.negotiate_graph`)."""
     graph = ns.new_graph()
     for triple in capped(store.triples(query, dataset), max_rows, "triples"):
         graph.add(triple)
-    media = formats.negotiate_graph(accept, GRAPH_TYPES, graph)
+    media = rdfxml.negotiate_graph(accept, GRAPH_TYPES, graph)
     sink.start(Reply(media))
     if _name(media) == "rdfxml":
         sink.write(graph.serialize(format="xml", encoding="utf-8"))

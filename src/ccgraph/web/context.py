@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,13 +63,10 @@ class _Quiet(logging.Filter):
 logging.getLogger("uvicorn.error").addFilter(_Quiet())
 
 
-HEAD_DRAIN = 16  # chunks of an answer to a HEAD request read to spare its worker
-
-
 class Streamed(StreamingResponse):
     """An answer streamed from a worker (`Pool.stream`), closed in every case (a client
-    that leaves stops the worker). A HEAD request gets the head only; the answer is then
-    read to its end if it is short (HEAD_DRAIN chunks), so that its worker is kept."""
+    that leaves stops the worker). HEAD never reaches it: `ccgraph.web.caching` answers a
+    HEAD as a GET with its body dropped."""
 
     def __init__(self, stream: Stream, reply: Reply, what: str):
         super().__init__(self._chunks(), media_type=reply.media, headers=reply.headers)
@@ -89,17 +85,6 @@ class Streamed(StreamingResponse):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
-            if scope.get("method") == "HEAD":
-                await send({"type": "http.response.start", "status": self.status_code,
-                            "headers": self.raw_headers})
-                await send({"type": "http.response.body", "body": b"", "more_body": False})
-                with suppress(CcgraphError):
-                    drained = 0
-                    async for _ in self.stream:
-                        drained += 1
-                        if drained == HEAD_DRAIN:
-                            break
-                return
             await super().__call__(scope, receive, send)
         finally:
             await self.stream.aclose()

@@ -76,7 +76,6 @@ DUMPS = formats.DUMPS  # the dumps
 HTML = formats.get("html").media
 JSONLD = formats.get("jsonld").media
 STATIC_DIR = Path(__file__).with_name("static")
-OPEN = {"Access-Control-Allow-Origin": "*"}  # read-only public data: any page may fetch it
 XML = "application/xml"
 SITEMAP_LIMIT = 50_000  # URLs in one sitemap (the protocol's limit); beyond, an index
 SITEMAPS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -245,7 +244,7 @@ def routes(context: Context) -> list[BaseRoute]:
         if fmt.media == HTML:
             body = await context.call(request, pages.resource, iri, date_at(request))
             return HTMLResponse(body, headers=headers)
-        headers = {**headers, **OPEN, "Content-Location": f"/doc/{path}.{fmt.extension}"}
+        headers = {**headers, "Content-Location": f"/doc/{path}.{fmt.extension}"}
         graph = await context.call(request, describe, iri)
         return Response(serialize(graph, fmt.name), media_type=fmt.media, headers=headers)
 
@@ -270,10 +269,10 @@ def routes(context: Context) -> list[BaseRoute]:
             body = ONTOLOGY_FILE.read_bytes()
         else:
             body = serialize(ontology_graph(), fmt.name)
-        return Response(body, media_type=fmt.media, headers={**headers, **OPEN})
+        return Response(body, media_type=fmt.media, headers=headers)
 
     async def context_document(request: Request) -> Response:
-        return Response(export.CONTEXT_FILE.read_bytes(), media_type=JSONLD, headers=OPEN)
+        return Response(export.CONTEXT_FILE.read_bytes(), media_type=JSONLD)
 
     async def void_document(request: Request) -> Response:
         ext = request.path_params.get("ext")
@@ -282,7 +281,7 @@ def routes(context: Context) -> list[BaseRoute]:
         graph = await context.call(request, void, root_of(request),
                                    current.built if current is not None else None)
         return Response(serialize(graph, fmt.name), media_type=fmt.media,
-                        headers={**headers, **OPEN})
+                        headers=headers)
 
     async def robots(request: Request) -> Response:
         return PlainTextResponse(ROBOTS.format(root=root_of(request)))
@@ -314,7 +313,7 @@ def routes(context: Context) -> list[BaseRoute]:
             for old in [k for k in dumps if k[0] != key[0]]:
                 del dumps[old]
             dumps[key] = body
-        return Response(dumps[key], media_type=fmt.media, headers=OPEN)
+        return Response(dumps[key], media_type=fmt.media)
 
     return [
         Route("/", handled(home, html=True)),

@@ -54,25 +54,6 @@ Handler = Callable[[Request], Awaitable[Response]]
 log = logging.getLogger("ccgraph.web")
 
 
-def wants_problem(accept: str | None) -> bool:
-    """Whether the Accept header prefers JSON (problem details) to text/plain."""
-    try:
-        return formats.negotiate(accept, (TEXT, PROBLEM, JSON)) != TEXT
-    except CcgraphError:
-        return False
-
-
-def wants_html(request: Request) -> bool:
-    """Whether a page route's client is a browser: a `.html` path, or an Accept header
-    that prefers text/html to text/plain."""
-    if request.url.path.endswith(".html"):
-        return True
-    try:
-        return formats.negotiate(request.headers.get("accept"), (TEXT, HTML)) == HTML
-    except CcgraphError:
-        return False
-
-
 def status_and_message(error: BaseException) -> tuple[int, str]:
     """The HTTP status and the one-line message of `error`."""
     if isinstance(error, CcgraphError):
@@ -153,5 +134,4 @@ async def http_exception(request: Request, error: Exception) -> Response:
     return response(error, request.headers.get("accept"), headers=error.headers)
 
 
-__all__ = ["FORMS", "PROBLEM", "form", "handled", "http_exception", "response", "wants_html",
-           "wants_problem"]
+__all__ = ["FORMS", "PROBLEM", "form", "handled", "http_exception", "response"]

@@ -73,15 +73,15 @@ def cell(term: Any, names: Mapping[URIRef, str]) -> Cell:
 
 
 def answer(store: Store, query: SavedQuery, found: Answer, values: Mapping[str, str], *,
-           links: Mapping[str, str], index: str = "", truncated: bool = False) -> str:
+           links: Mapping[str, str], index: str = "") -> str:
     """The HTML answer of saved query `query`: its form, with `values` given, and the rows
     `found`; `links`: the same answer in each format (name -> URL), `index`: the catalogue's
-    URL, `truncated`: whether the rows were cut to the server's cap."""
+    URL."""
     names = label_map(store, {t for row in found.rows for t in row if isinstance(t, URIRef)})
     return render(
         "queries-result.html", title=query.name, saved=query, columns=found.variables,
         alternates=[{"href": href, "media": formats.get(name).media, "name": name}
                     for name, href in links.items() if name != "html"],
         rows=[[cell(t, names) for t in row] for row in found.rows], values=values,
-        index=index, truncated=truncated, choices=choices(store),
+        index=index, choices=choices(store),
     )

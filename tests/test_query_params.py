@@ -16,6 +16,8 @@ from rdflib.plugins.sparql import prepareQuery
 
 from ccgraph import namespaces as ns
 from ccgraph import queries
+from ccgraph.counts import COUNT_QUERY
+from ccgraph.counts import query_text as claim_counts_text
 from ccgraph.errors import InputError
 from ccgraph.sources import QUERIES_DIR
 from ccgraph.store import EmbeddedStore, MemoryStore, current_store
@@ -110,12 +112,16 @@ def test_the_valid_at_fragment_is_included_with_its_own_variables():
     for name in NAMES:  # "valid at D" is written once, in the fragment
         source = queries.get(name).path.read_text(encoding="utf-8")
         assert "ccn:latestEnd" not in source and "#+include valid-at" in source or name in (
-            "joined-between", "field-changes", "seats", "timeline")
+            "joined-between", "field-changes", "seats", "timeline", "claims-check")
         # the bounds are compared as typed dates: no date compared as a string, no
         # attestation read
         text = queries.get(name).text()
         assert "STR(?start" not in text and "STR(?end" not in text and "STR(?date" not in text
         assert "attestedOn" not in text and "NOT EXISTS { ?m" not in text
+    # claims-check reads the counts the build made with the fragment
+    assert "#+include valid-at" in COUNT_QUERY.read_text(encoding="utf-8")
+    assert "valid-at(date, status" in claim_counts_text()
+    assert "ccn:certainCount" in queries.get("claims-check").text()
 
 
 # --- bad input: one-line errors that name the problem -----------------------------------

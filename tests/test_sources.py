@@ -76,11 +76,33 @@ def test_time_bounds_are_derived_into_their_own_graph(dataset):
     assert derived.value(aosta, CCN.earliestEnd) == Literal("1997-07-26", datatype=XSD.date)
     assert derived.value(aosta, CCN.latestEnd) == Literal("2021-03-01", datatype=XSD.date)
     assert derived.value(aosta, CCN.latestEndBasis) == ns.ID["list/gai/torino-seed"]
-    # only bounds and their bases are derived, and nothing else is in that graph
+    # only bounds, their bases and the claims' counts are derived, and nothing else is
+    # in that graph
     assert {p for _, p, _ in derived} == {
         CCN.earliestStart, CCN.latestStart, CCN.earliestEnd, CCN.latestEnd,
         CCN.earliestStartBasis, CCN.latestStartBasis, CCN.earliestEndBasis,
-        CCN.latestEndBasis}
+        CCN.latestEndBasis, CCN.certainCount, CCN.possibleCount}
+
+
+def test_size_claims_are_counted_into_the_derived_graph(dataset):
+    derived = dataset.graph(DERIVED_GRAPH)
+    claim = ns.ID["claim/gai-torino-1997/gai-torino-1997-members"]
+
+    def counts(node):
+        return derived.value(node, CCN.certainCount), derived.value(node, CCN.possibleCount)
+
+    # GAI's founding document lists its 35 founding administrations, a complete list of
+    # 1997-07-25: on that day all 35 are certain members
+    assert counts(claim)[0] == Literal(35, datatype=XSD.integer)
+    # seed 003's complete list of the 33 GAI cities, written by 2021-03-01: 33 certain
+    seed = ns.ID["claim/seed-003/7"]
+    assert dataset.value(seed, CCN.claimedValue) == Literal(33, datatype=XSD.integer)
+    certain, possible = counts(seed)
+    assert certain == Literal(33, datatype=XSD.integer) and int(possible) >= 33
+    # an undated claim is counted at no date
+    assert counts(ns.ID["claim/gai-gai-site-current/gai-site-current-members"]) == (None, None)
+    assert all(int(c) <= int(p) for c, p in (counts(n) for n in
+               set(derived.subjects(CCN.certainCount, None))))
 
 
 def test_membership_with_a_start_gets_no_attestation(dataset):

@@ -5,10 +5,6 @@ Resource IRIs are minted here and nowhere else (see docs/model.md).
 
 from __future__ import annotations
 
-import os
-import re
-import unicodedata
-
 from rdflib import Dataset, Graph, Namespace, URIRef, plugin
 from rdflib.namespace import (
     DCTERMS,
@@ -29,12 +25,13 @@ from rdflib.namespace import (
 )
 from rdflib.serializer import Serializer
 
+from .naming import DEFAULT_BASE, slug  # the rules that need no RDF library
+from .naming import base as base
+
 # RDF/XML with ccgraph's repairs (`ccgraph.rdfxml`) wherever rdflib writes it; registered
 # by name, so the module is imported only when RDF/XML is first written
 for _name in ("xml", "application/rdf+xml"):
     plugin.register(_name, Serializer, "ccgraph.rdfxml", "RdfXmlSerializer")
-
-DEFAULT_BASE = "https://w3id.org/ccgraph/"
 
 
 class CCN(DefinedNamespace):
@@ -76,6 +73,9 @@ class CCN(DefinedNamespace):
     latestStartBasis: URIRef
     earliestEndBasis: URIRef
     latestEndBasis: URIRef
+    # what the graph counts for a dated size claim (derived on build, graph:derived)
+    certainCount: URIRef
+    possibleCount: URIRef
     # attestations and complete lists
     attests: URIRef
     attestedMember: URIRef
@@ -118,12 +118,6 @@ class CCN(DefinedNamespace):
     asOf: URIRef
     quote: URIRef
     qualifier: URIRef
-
-
-def base() -> str:
-    """The instance base: CCGRAPH_BASE if set, else the default (always ends with '/')."""
-    value = os.environ.get("CCGRAPH_BASE", DEFAULT_BASE)
-    return value if value.endswith("/") else value + "/"
 
 
 # The shapes' own IRIs (shapes/*.ttl): vocabulary like ccn:, never rebased.
@@ -182,35 +176,6 @@ def new_graph() -> Graph:
     return bind_prefixes(Graph(bind_namespaces="none"))  # type: ignore[return-value]
 
 
-# Letters that Unicode decomposition does not reduce to ASCII.
-_TRANSLITERATION = str.maketrans(
-    {
-        "ł": "l",
-        "Ł": "L",
-        "ø": "o",
-        "Ø": "O",
-        "ß": "ss",
-        "đ": "d",
-        "Đ": "D",
-        "æ": "ae",
-        "Æ": "AE",
-        "œ": "oe",
-        "Œ": "OE",
-        "ı": "i",
-        "þ": "th",
-        "Þ": "Th",
-        "ð": "d",
-        "Ð": "D",
-    }
-)
-
-
-def slug(name: str) -> str:
-    """ASCII, lower-case, hyphenated: 'Kraków' -> 'krakow', 'Łódź' -> 'lodz',
-    "Huai'an" -> 'huai-an'."""
-    plain = unicodedata.normalize("NFKD", name.translate(_TRANSLITERATION))
-    ascii_name = plain.encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
 
 
 def country(code: str) -> URIRef:

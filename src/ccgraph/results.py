@@ -40,6 +40,7 @@ from . import formats
 from . import namespaces as ns
 from .dates import PartialDate
 from .errors import InputError, Refused
+from .rowformats import json_list, markdown, plain, srj
 from .store import Answer, Rows
 from .store.terms import to_sparql_json
 
@@ -49,11 +50,6 @@ if TYPE_CHECKING:
 
 FORMATS = ("table", "csv", "tsv", "json", "md")
 T = TypeVar("T")
-
-
-def plain(term: Identifier | None) -> str:
-    """A term as a plain string: IRIs and literals by their value, unbound as ''."""
-    return "" if term is None else str(term)
 
 
 # --- the streamed formats: each yields the answer piece by piece (a row at a time) ---------
@@ -116,22 +112,8 @@ def _tsv(answer: Answer | Rows) -> Iterator[str]:
         yield "\t".join(_tsv_term(t) for t in row) + "\n"
 
 
-def _json_list(opening: str, items: Iterable[Any], closing: str) -> Iterator[str]:
-    """`opening`, the items as JSON one a line, `closing`: a JSON array written as it goes."""
-    yield opening
-    separator = "\n"
-    for item in items:
-        yield separator + json.dumps(item, ensure_ascii=False)
-        separator = ",\n"
-    yield ("\n" if separator == ",\n" else "") + closing
-
-
 def _srj(answer: Answer | Rows) -> Iterator[str]:
-    variables = answer.variables
-    opening = json.dumps({"head": {"vars": list(variables)}}, ensure_ascii=False)[:-1]
-    bindings = ({v: to_sparql_json(t) for v, t in zip(variables, row, strict=True)
-                 if t is not None} for row in answer.rows)
-    yield from _json_list(opening + ', "results": {"bindings": [', bindings, "]}}\n")
+    return srj(answer.variables, answer.rows, to_sparql_json)
 
 
 def _xml_term(term: Identifier) -> str:
@@ -169,7 +151,7 @@ def _srx(answer: Answer | Rows) -> Iterator[str]:
 def _records(answer: Answer | Rows) -> Iterator[str]:
     records = ({v: _json_value(t) for v, t in zip(answer.variables, row, strict=True)}
                for row in answer.rows)
-    yield from _json_list("[", records, "]\n")
+    yield from json_list("[", records, "]\n")
 
 
 # format name (ccgraph.formats) -> its pieces, for the formats written as the rows come
@@ -247,7 +229,9 @@ def write_graph(triples: Iterable[Triple], fmt: str, output: Output) -> None:
     kind = ox.RdfFormat.from_media_type(formats.get(fmt).media)
     if kind is None:
         raise InputError(f"a graph cannot be written as {fmt}")
-    prefixes = {name: str(iri) for name, iri in ns.PREFIXES.items()}
+    # (not id: and graph:, whose local names are paths: Turtle would escape each "/")
+    prefixes = {name: str(iri) for name, iri in ns.PREFIXES.items()
+                if name not in ("id", "graph")}
     ox.serialize((ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in triples),
                  output, kind, prefixes=prefixes)  # type: ignore[arg-type]  # needs only `write`
 
@@ -276,10 +260,6 @@ def write_construct(store: Store, query: str, fmt: str, output: Output, *,
         native(query, fmt, output, dataset)
         return
     write_graph(capped(store.triples(query, dataset), cap, "triples"), fmt, output)
-
-
-def _cells(answer: Answer) -> list[list[str]]:
-    return [[plain(t) for t in row] for row in answer.rows]
 
 
 NARROWEST = 6  # characters a column keeps when a table is narrowed to a terminal's width
@@ -318,12 +298,7 @@ def to_table(answer: Answer, *, names: Mapping[URIRef, str] | None = None,
 
 
 def to_markdown(answer: Answer) -> str:
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
-
-    out = ["| " + " | ".join(answer.variables) + " |", "|" + "---|" * len(answer.variables)]
-    out += ["| " + " | ".join(cell(c) for c in row) + " |" for row in _cells(answer)]
-    return "\n".join(out) + "\n"
+    return markdown(answer.variables, answer.rows)
 
 
 def render(answer: Answer, fmt: str) -> str:

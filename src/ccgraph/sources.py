@@ -1,4 +1,5 @@
-"""Where the RDF sources are (ontology, shapes, data, queries) and how they are loaded.
+"""How the RDF sources (ontology, shapes, data, queries) are loaded; where they are is
+`ccgraph.layout`'s (its names are given out here too).
 
 `load_dataset()` gives one named graph per data file (graph:{file stem}) plus the
 ontology in graph:ontology. RDF files are parsed as they are, in the format their suffix
@@ -9,9 +10,7 @@ known, the line. CSV tables are mapped by `ccgraph.tables`.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -20,30 +19,17 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import PROV, NamespaceManager
 from rdflib.term import IdentifiedNode
 
-from . import bounds, formats, histories, intake, tables
+from . import bounds, columns, counts, formats, histories, intake, tables
 from . import namespaces as ns
 from .errors import InputError
+from .layout import DATA_DIR, ONTOLOGY_FILE  # where the sources are: no RDF library there
+from .layout import HOME_ENV as HOME_ENV
+from .layout import QUERIES_DIR as QUERIES_DIR
+from .layout import ROOT as ROOT
+from .layout import SHAPES_DIR as SHAPES_DIR
+from .layout import digest as digest
+from .layout import home as home
 from .namespaces import CCN
-
-HOME_ENV = "CCGRAPH_HOME"
-PACKAGED = Path(__file__).resolve().parent / "home"  # the folders, as a wheel carries them
-
-
-def home() -> Path:
-    """The folder holding ontology/, shapes/, data/ and queries/: $CCGRAPH_HOME when set
-    (an edited checkout, another data folder), else the copies an installed wheel carries
-    (ccgraph/home/), else the checkout the package runs from (an editable install)."""
-    configured = os.environ.get(HOME_ENV)
-    if configured:
-        return Path(configured)
-    return PACKAGED if PACKAGED.is_dir() else Path(__file__).resolve().parents[2]
-
-
-ROOT = home()
-ONTOLOGY_FILE = ROOT / "ontology" / "ccn.ttl"
-SHAPES_DIR = ROOT / "shapes"
-DATA_DIR = ROOT / "data"
-QUERIES_DIR = ROOT / "queries"
 
 ONTOLOGY_GRAPH = ns.graph_name("ontology")
 RDF_SUFFIXES = {  # file suffix -> rdflib format, from the registry of formats
@@ -142,7 +128,12 @@ def load_dataset(paths: Iterable[Path] | None = None, *, include_ontology: bool 
 
 
 def load_files(paths: Iterable[Path]) -> Dataset:
-    """The triples of the given files and nothing else, each file's as `load_file` adds them."""
+    """The triples of the given files and nothing else, each file's as `load_file` adds them.
+
+    Every cell of the tables among them is checked first (`ccgraph.columns`): all the bad
+    ones are reported at once, before any RDF is made."""
+    paths = list(paths)
+    columns.check(paths, DATA_DIR / "vocabulary.ttl")
     dataset = ns.new_dataset()
     for path in paths:
         load_file(path, into=dataset)
@@ -170,6 +161,7 @@ def _complete(dataset: Dataset, include_ontology: bool) -> Dataset:
         _add_graph(dataset, ONTOLOGY_GRAPH, load_ontology())
     derive_attestations(dataset)
     _add_graph(dataset, bounds.DERIVED_GRAPH, bounds.derive(dataset))
+    _add_graph(dataset, bounds.DERIVED_GRAPH, counts.derive(dataset))  # from the bounds
     return rebase(dataset, ns.base())
 
 
@@ -231,9 +223,3 @@ def rebase(dataset: Dataset, base: str) -> Dataset:
     return moved
 
 
-def digest(paths: Iterable[Path]) -> str:
-    """A content hash of the given files (with their names), for rebuild-on-change."""
-    sha = hashlib.sha256()
-    for path in sorted(paths):
-        sha.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return sha.hexdigest()

@@ -3,12 +3,13 @@ case ignored), for the errors of an unknown command, option, query, parameter or
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
 def closest(word: str, known: Iterable[str]) -> str | None:
     """The known name closest to `word`, if one is close enough (ratio 0.6 or more)."""
+    import difflib  # (only when there is a misspelling: not on every command's start)
+
     names = {name.lower(): name for name in known}
     found = difflib.get_close_matches(word.lower(), list(names), n=1, cutoff=0.6)
     return names[found[0]] if found else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -40,15 +41,43 @@ ALSO_NAMES = re.compile(r"\balso ([^;,]+)")
 ISO2 = re.compile(r"^[A-Z]{2}$")
 
 
+class Row(dict):
+    """A row read while `READS` holds a list: each cell read is appended to it as (row,
+    column), so `ccgraph.locations` can tell which row and cell each triple came from."""
+
+    line = 0  # where the row starts
+    number = 0  # the row's number in the table, the header not counted
+
+    def __getitem__(self, column: str) -> str:
+        reads = READS.get()
+        if reads is not None:
+            reads.append((self, column))
+        return dict.__getitem__(self, column)
+
+
+READS: ContextVar[list[tuple[Row, str]] | None] = ContextVar("ccgraph_reads", default=None)
+
+
 def csv_rows(path: Path, required: set[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Rows of a CSV file with their line numbers; the header must hold `required`."""
+    """Rows of a CSV file with their line numbers; the header must hold `required`.
+
+    The line is where the row starts (a quoted cell may span lines). While `READS` holds
+    a list the rows are `Row`s, which record the cells read.
+    """
+    tracing = READS.get() is not None
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         missing = required - set(reader.fieldnames or ())
         if missing:
             raise InputError.at(path, 1, f"missing column(s): {', '.join(sorted(missing))}")
-        for row in reader:
-            yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}
+        start = reader.line_num + 1
+        for number, row in enumerate(reader, 1):
+            cells = {k: (v or "").strip() for k, v in row.items() if k}
+            if tracing:
+                cells = Row(cells)
+                cells.line, cells.number = start, number
+            yield start, cells
+            start = reader.line_num + 1
 
 
 def _date(path: Path, line: int, value: str, column: str, precision: str = "day") -> Literal:

@@ -19,30 +19,40 @@ How it runs, and why (docs/performance.md, "SHACL validation at scale"):
 - With inference, pySHACL computes the closure of data + ontology on a copy first.
 - A shape the engine does not evaluate (ccgraph.shacl.unsupported: sh:closed, SHACL-AF
   rules...) runs with pySHACL over an rdflib copy; the reports are merged.
+- Given the files the data was read from (`sources=`), each result is located in them
+  (ccgraph.locations: file, line, and for a table row and column): `Result.location`,
+  shown by every report format (ccgraph.reports), and in the report graph as one more
+  sh:resultMessage ("file:line: column c: message") and the properties ccnsh:sourceFile,
+  ccnsh:sourceLine, ccnsh:sourceRow and ccnsh:sourceColumn (docs/maintaining.md).
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SH
+from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from . import namespaces as ns
 from . import shacl
 from .errors import InputError
+from .locations import Location, Locator
 from .reasoning import check_profile
+from .reports import SEVERITIES, local_name, render
+from .reports import show as _show
 from .sources import ONTOLOGY_FILE, SHAPES_DIR, parse_file
 from .store.terms import from_oxigraph, to_oxigraph
 
-SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 TARGETS = shacl.TARGETS
+# where a result was found, in the report graph (docs/maintaining.md)
+SOURCE_FILE, SOURCE_LINE = ns.SHAPES.sourceFile, ns.SHAPES.sourceLine
+SOURCE_ROW, SOURCE_COLUMN = ns.SHAPES.sourceRow, ns.SHAPES.sourceColumn
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,7 @@ class Result:
     value: Node | None
     constraint: Node | None = None  # sh:sourceConstraint: which SHACL-SPARQL constraint
     messages: tuple[Node, ...] = field(default=(), compare=False)  # every sh:resultMessage
+    location: Location | None = field(default=None, compare=False)  # where its data is written
 
 
 @dataclass(frozen=True)
@@ -77,21 +88,18 @@ class Report:
         """Results by severity local name: Violation, Warning, Info."""
         counts = dict.fromkeys(SEVERITIES.values(), 0)
         for result in self.results:
-            name = _local_name(result.severity)
+            name = local_name(result.severity)
             counts[name] = counts.get(name, 0) + 1
         return counts
 
     def text(self) -> str:
-        """A human-readable summary, then one line per result: severity, focus, path, message."""
-        counts = ", ".join(f"{n} {name}" for name, n in self.counts().items())
-        lines = [f"Conforms: {self.conforms}", f"Results: {len(self.results)} ({counts})"]
-        for r in self.results:
-            path = "-" if r.path is None else _show(r.path)
-            lines.append(f"{_local_name(r.severity)}  {_show(r.focus)}  {path}  {r.message}")
-        return "\n".join(lines)
+        """A human-readable summary, then one line per result: where (file:line: column c:),
+        severity, focus, path, message."""
+        return render(self, "text").rstrip("\n")
 
     def to_json(self) -> dict:
-        """The report as plain JSON: conforms, counts, and one object per result."""
+        """The report as plain JSON: conforms, counts, and one object per result (its
+        `location`: file, line, row, column; null when not known)."""
 
         def term(node: Node | None) -> str | None:
             return None if node is None else str(node)
@@ -102,7 +110,8 @@ class Report:
             "results": [
                 {"severity": term(r.severity), "focus": term(r.focus), "path": term(r.path),
                  "component": term(r.component), "shape": term(r.shape),
-                 "value": term(r.value), "message": r.message}
+                 "value": term(r.value), "message": r.message,
+                 "location": r.location.to_json() if r.location else None}
                 for r in self.results
             ],
         }
@@ -124,10 +133,12 @@ def load_shapes(paths: Iterable[Path] | None = None) -> Graph:
 
 
 def validate(
-    data: Graph | Dataset | Any, *, shapes: Graph | None = None, inference: str = "none"
+    data: Graph | Dataset | Any, *, shapes: Graph | None = None, inference: str = "none",
+    sources: Sequence[Path] | None = None,
 ) -> Report:
     """Validate `data` (all its graphs, as one; for a pyoxigraph Store, its default graph)
-    against `shapes` (default: load_shapes()).
+    against `shapes` (default: load_shapes()); with `sources`, the files `data` was read
+    from, each result is located in them (`Result.location`).
 
     `inference` ("none", "rdfs", "owlrl") validates the closure of data + ontology
     (ontology/ccn.ttl, read only then) as pySHACL computes it: its RDFS closure leaves out
@@ -162,6 +173,12 @@ def validate(
         graph = source if isinstance(source, Graph) and source is not data else _union_copy(data)
         parts.append(_run(graph, _only(shapes, by_pyshacl)))
         results += _results(parts[-1])
+    if sources and results:
+        locator = Locator(sources, wanted={r.focus for r in results},
+                          data=data if isinstance(data, Dataset) else None)
+        results = [replace(r, location=locator.locate(
+            r.focus, r.path, r.value, last=r.component == SH.MaxCountConstraintComponent))
+            for r in results]
     results.sort(key=_sort_key)
     conforms = not any(r.severity == SH.Violation for r in results)
     return Report(conforms=conforms, results=tuple(results), parts=tuple(parts))
@@ -324,6 +341,15 @@ def _report_graph(results: Iterable[Result], conforms: bool, parts: Iterable[Gra
                             break
         for message in r.messages or (Literal(r.message),):
             graph.add((node, SH.resultMessage, message))
+        if r.location is not None:
+            where = r.location
+            graph.add((node, SH.resultMessage, Literal(f"{where}: {r.message}")))
+            graph.add((node, SOURCE_FILE, Literal(where.file)))
+            for p, number in ((SOURCE_LINE, where.line), (SOURCE_ROW, where.row)):
+                if number:
+                    graph.add((node, p, Literal(number, datatype=XSD.integer)))
+            if where.column:
+                graph.add((node, SOURCE_COLUMN, Literal(where.column)))
     return graph
 
 
@@ -357,17 +383,3 @@ def _first(messages: tuple[Node, ...]) -> str:
 def _sort_key(r: Result) -> tuple:
     rank = list(SEVERITIES).index(r.severity) if r.severity in SEVERITIES else len(SEVERITIES)
     return (rank, str(r.focus), str(r.path or ""), str(r.component), r.message)
-
-
-def _local_name(iri: URIRef) -> str:
-    return SEVERITIES.get(iri) or iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
-
-def _show(node: Node) -> str:
-    """A compact form for people: a prefixed name where one of ccgraph's prefixes fits."""
-    if isinstance(node, URIRef):
-        for prefix, namespace in ns.PREFIXES.items():
-            if node.startswith(namespace) and len(node) > len(namespace):
-                return f"{prefix}:{node[len(namespace) :]}"
-        return f"<{node}>"
-    return node.n3() if isinstance(node, Literal) else f"_:{node}"

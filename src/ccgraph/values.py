@@ -1,7 +1,8 @@
 """The syntax of the values people give ccgraph, in one place for the CLI, HTTP and Python.
 
 - Dates at their precision: `YYYY` (xsd:gYear), `YYYY-MM` (xsd:gYearMonth), `YYYY-MM-DD`
-  (xsd:date, a real calendar day) — `date_literal`; `day` for a `datetime.date`;
+  (xsd:date, a real calendar day) — `date_literal` (`date_form`: its lexical form and
+  datatype, with no RDF library); `day` for a `datetime.date`;
   `as_text` for a value given from Python (a `datetime.date` in ISO form).
 - IRIs, slug paths and names: `is_iri` (an absolute IRI with nothing SPARQL or Turtle
   would read as syntax), `is_slug_path` (`it/turin`: `[a-z0-9-]` segments joined by `/`),
@@ -20,22 +21,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from typing import Any
-
-from rdflib import Literal
-from rdflib.namespace import XSD
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
+
+if TYPE_CHECKING:
+    from rdflib import Literal
 
 IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|\\^`]+")
 SLUG_PATH = re.compile(r"[a-z0-9-]+(?:/[a-z0-9-]+)*")
 MAX_VALUE = 300  # characters: longer than any IRI or name in the graph
+XSD = "http://www.w3.org/2001/XMLSchema#"  # (this module imports no RDF library)
 
-# precision -> (lexical form, datatype, how it is written for people)
+# precision -> (lexical form, datatype IRI, how it is written for people)
 PRECISIONS = {
-    "year": (re.compile(r"\d{4}"), XSD.gYear, "YYYY"),
-    "year-month": (re.compile(r"\d{4}-\d{2}"), XSD.gYearMonth, "YYYY-MM"),
-    "day": (re.compile(r"\d{4}-\d{2}-\d{2}"), XSD.date, "YYYY-MM-DD"),
+    "year": (re.compile(r"\d{4}"), XSD + "gYear", "YYYY"),
+    "year-month": (re.compile(r"\d{4}-\d{2}"), XSD + "gYearMonth", "YYYY-MM"),
+    "day": (re.compile(r"\d{4}-\d{2}-\d{2}"), XSD + "date", "YYYY-MM-DD"),
 }
 
 
@@ -47,6 +49,15 @@ def date_literal(text: str, precisions: Iterable[str] = ("day",), *,
     """`text` as a typed literal at the first of `precisions` whose form it has: a year
     (xsd:gYear), a year and month (xsd:gYearMonth) or a calendar day (xsd:date). With
     `today`, the word "today" (any case) is today's date."""
+    from rdflib import Literal, URIRef
+
+    lexical, datatype = date_form(text, precisions, today=today)
+    return Literal(lexical, datatype=URIRef(datatype))
+
+
+def date_form(text: str, precisions: Iterable[str] = ("day",), *,
+              today: bool = False) -> tuple[str, str]:
+    """`date_literal`'s literal as its lexical form and datatype IRI (no RDF library)."""
     if today and text.lower() == "today":
         text = date.today().isoformat()
     forms = []
@@ -54,7 +65,7 @@ def date_literal(text: str, precisions: Iterable[str] = ("day",), *,
         pattern, datatype, form = PRECISIONS[precision]
         forms.append(form)
         if pattern.fullmatch(text) and _exists(text, precision):
-            return Literal(text, datatype=datatype)
+            return text, datatype
     raise InputError(f"{text[:40]!r} is not a date ({' or '.join(forms)})")
 
 
@@ -155,5 +166,5 @@ def keywords(params: Mapping[str, Any]) -> dict[str, str]:
     return {key.rstrip("_"): as_text(value) for key, value in params.items()}
 
 
-__all__ = ["IRI", "MAX_VALUE", "SLUG_PATH", "as_text", "date_literal", "day", "days", "has_control",
-           "is_iri", "is_plain", "is_slug_path", "keywords", "pairs", "single"]
+__all__ = ["IRI", "MAX_VALUE", "SLUG_PATH", "as_text", "date_form", "date_literal", "day", "days",
+           "has_control", "is_iri", "is_plain", "is_slug_path", "keywords", "pairs", "single"]

@@ -4,7 +4,7 @@ answer to stdout. Diagnostics go to stderr; errors are raised for `ccgraph.cli.m
 from __future__ import annotations
 
 import argparse
-import json
+import io
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,10 +13,10 @@ from .. import formats
 from ..errors import EXIT_NONCONFORMING, EXIT_OK, CcgraphError, InputError
 
 
-def _open(args: argparse.Namespace):
+def _open(args: argparse.Namespace, *, native: bool = False):
     from ..store import open_store
 
-    return open_store(getattr(args, "store", None), args.data_dir)
+    return open_store(getattr(args, "store", None), args.data_dir, native=native)
 
 
 def _output(answer, fmt: str | None, store) -> None:
@@ -101,12 +101,27 @@ def _params(pairs: Sequence[str], at: str | None) -> dict[str, str]:
 
 
 def run_query_run(args: argparse.Namespace) -> int:
-    from ..queries import get, run
+    """A table (names for IRIs) goes through rdflib's terms; every other format takes the
+    light path: the embedded store answers in pyoxigraph's terms and `queries.write` writes
+    them, so no rdflib and no YAML library is imported (bench/startup.py)."""
+    from ..queries import get, run, write
 
     get(args.name)  # an unknown name fails before the store is opened
-    store = _open(args)
-    answer = run(store, args.name, _params(args.param, args.at))
-    _output(answer, args.format, store)
+    chosen = formats.terminal_name(args.format or ("table" if sys.stdout.isatty() else "csv"))
+    if chosen == "table":
+        store = _open(args)
+        sys.stdout.write(_table(run(store, args.name, _params(args.param, args.at)), store))
+        return EXIT_OK
+    store = _open(args, native=True)
+    written = io.BytesIO()  # whole, then written: a closed pipe is the reader's, not the query's
+    write(store, args.name, _params(args.param, args.at), chosen, written)
+    stdout = getattr(sys.stdout, "buffer", None)
+    if stdout is None:  # a text stream with no bytes under it (tests)
+        sys.stdout.write(written.getvalue().decode("utf-8"))
+    else:
+        sys.stdout.flush()
+        stdout.write(written.getvalue())
+        stdout.flush()
     return EXIT_OK
 
 
@@ -190,32 +205,42 @@ def _data_paths(paths: Sequence[Path]) -> list[Path]:
 def run_validate(args: argparse.Namespace) -> int:
     """Validate the shipped data, or the given files: each read whole (a quad format's named
     graphs included) with the ontology and the derived attestations added as for the shipped
-    data. Files that together hold no triple are an input error: nothing was validated."""
-    from ..sources import completed, load_dataset, load_files
+    data. Files that together hold no triple are an input error: nothing was validated.
+    Each result names the file and line it comes from; bad input (every bad cell of the
+    tables at once) is also written in a CI format when one is asked for, then exit 2."""
+    from ..reports import render, render_problems
+    from ..sources import completed, data_files, load_dataset, load_files
     from ..validation import validate
 
     _progress("reading the data")
-    if args.paths:
-        files = _data_paths(args.paths)
-        given = load_files(files)
-        if next(iter(given.quads((None, None, None, None))), None) is None:
-            names = ", ".join(str(path) for path in files)
-            raise InputError(f"{names}: nothing to validate (no triples)")
-        dataset = completed(given)
-    else:
-        dataset = load_dataset()
+    try:
+        if args.paths:
+            files = _data_paths(args.paths)
+            given = load_files(files)
+            if next(iter(given.quads((None, None, None, None))), None) is None:
+                names = ", ".join(str(path) for path in files)
+                raise InputError(f"{names}: nothing to validate (no triples)")
+            dataset = completed(given)
+        else:
+            files = data_files()
+            dataset = load_dataset()
+    except InputError as error:
+        if args.format in ("junit", "sarif", "github", "json"):
+            sys.stdout.write(render_problems(_problems(error), args.format))
+        raise
     if args.inference != "none":
         _progress(f"adding the {args.inference} inferences (owlrl takes a while)")
     _progress("validating against the shapes")
-    report = validate(dataset, inference=args.inference)
-    if args.format == "turtle":
-        sys.stdout.write(report.graph.serialize(format="turtle"))
-    elif args.format == "json":
-        json.dump(report.to_json(), sys.stdout, indent=2)
-        sys.stdout.write("\n")
-    else:
-        print(report.text())
+    report = validate(dataset, inference=args.inference, sources=files)
+    sys.stdout.write(render(report, args.format))
     return EXIT_OK if report.conforms else EXIT_NONCONFORMING
+
+
+def _problems(error: InputError) -> list:
+    """The problems an input error holds (every bad cell of the tables), or itself as one."""
+    from ..columns import Problem, problems_of
+
+    return problems_of(error) or [Problem.of_error(error)]
 
 
 def run_serve(args: argparse.Namespace) -> int:

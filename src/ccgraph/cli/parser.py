@@ -172,9 +172,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument(
         "--format",
-        choices=("text", "turtle", "json"),
+        choices=("text", "json", "turtle", "junit", "sarif", "github"),
         default="text",
-        help="report format on stdout (default: text)",
+        help="report format on stdout (default: text): text is one line per result, "
+        "FILE:LINE: [column C:] what; junit (a test case per shape), sarif (SARIF 2.1.0) "
+        "and github (Actions annotations) are for CI, and also carry bad input (exit 2). "
+        "See docs/maintaining.md",
     )
     validate.set_defaults(run=run_validate)
 

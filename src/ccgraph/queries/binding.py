@@ -6,7 +6,9 @@ Parameter values are never pasted into the query text. Each value is a checked R
 marker line `#+bindings` (a SPARQL comment, so the raw file still parses): the
 substitution that rdflib's initBindings perform, done the same way for every backend
 (pyoxigraph's own `substitutions` refuse variables that an aggregate query does not
-project). Anything that is not a checked term is refused (`term`).
+project). Anything that is not a checked term is refused (`term`). A term is rdflib's or
+pyoxigraph's (the light path's, `ccgraph.store.native`); neither library is imported here
+for the other's terms.
 """
 
 from __future__ import annotations
@@ -14,9 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
-
-from rdflib import Literal, URIRef
-from rdflib.term import Identifier
+from typing import Any
 
 from ..errors import InputError, QueryError
 from ..values import has_control, is_iri
@@ -25,16 +25,27 @@ MARKER = "#+bindings"
 STYLES = ("constants", "values")
 
 
-def term(value: Identifier) -> str:
-    """The SPARQL form of a checked term; anything that is not one is refused."""
-    if isinstance(value, URIRef) and is_iri(str(value)):
-        return value.n3()
-    if isinstance(value, Literal) and not has_control(str(value)):
-        return value.n3()
+def term(value: Any) -> str:
+    """The SPARQL form of a checked term, rdflib's or pyoxigraph's (an IRI or a literal);
+    anything that is not one is refused."""
+    if isinstance(value, str):  # rdflib's terms are strings
+        from rdflib import Literal, URIRef
+
+        if isinstance(value, URIRef) and is_iri(str(value)):
+            return value.n3()
+        if isinstance(value, Literal) and not has_control(str(value)):
+            return value.n3()
+    elif type(value).__module__ == "pyoxigraph":
+        import pyoxigraph as ox
+
+        if isinstance(value, ox.NamedNode) and is_iri(value.value):
+            return str(value)
+        if isinstance(value, ox.Literal) and not has_control(value.value):
+            return str(value)  # N-Triples: escaped, and typed or tagged as it is
     raise InputError(f"not a bindable RDF term: {str(value)[:60]!r}")
 
 
-def values_block(variables: Sequence[str], rows: Sequence[Sequence[Identifier]]) -> str:
+def values_block(variables: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """`VALUES (?a ?b) { (t1 t2) ... }` of checked terms; nothing for no variables."""
     if not variables:
         return ""
@@ -42,7 +53,7 @@ def values_block(variables: Sequence[str], rows: Sequence[Sequence[Identifier]])
     return f"VALUES ({' '.join('?' + v for v in variables)}) {{ {body} }}"
 
 
-def bind(text: str, bound: Sequence[tuple[str, Identifier]], style: str, where: Path) -> str:
+def bind(text: str, bound: Sequence[tuple[str, Any]], style: str, where: Path) -> str:
     """`text` (a query with its fragments expanded) with each (variable, term) of `bound`
     bound at its `#+bindings` marker; `where` names the query file in errors.
 
@@ -90,9 +101,34 @@ def _in_subselects(body: str, variable: re.Pattern[str], term: str) -> str:
         if match.group(0).startswith("#") or match.start() < last:
             continue
         end = _group_end(body, match.start())
-        out += [body[last : match.start()], _substitute(body[match.start() : end], variable, term)]
+        out += [body[last : match.start()],
+                _bind_projected(body[match.start() : end], variable, term)]
         last = end
     out.append(body[last:])
+    return "".join(out)
+
+
+def _bind_projected(sub: str, variable: re.Pattern[str], term: str) -> str:
+    """`sub` (sub-selects) with `term` in place of `variable`, and where a sub-select
+    projects `variable` and holds no sub-select that projects it, `variable` bound to
+    `term` at the end of its WHERE group: Virtuoso joins a projected but unbound variable
+    with nothing, where SPARQL joins it with anything. (The places are found in the text
+    as written, before a term, which may hold any characters, is put in.)"""
+    projecting = []  # (the variable as written, where its WHERE group starts and ends)
+    for match in re.finditer(r"\bSELECT\b(.*?)\bWHERE\s*\{", sub, re.S | re.I):
+        projection = match.group(1)
+        while "(" in projection:  # the variables projected as they are, not in expressions
+            projection, before = re.sub(r"\([^()]*\)", " ", projection), projection
+            if projection == before:
+                break
+        if found := variable.search(projection):
+            projecting.append((found.group(0)[1:], match.end(), _group_end(sub, match.end())))
+    out, last = [], 0
+    for name, start, close in projecting:
+        if not any(start < inner < close for _, inner, _ in projecting):
+            out += [_substitute(sub[last:close], variable, term), f" BIND ({term} AS ?{name}) "]
+            last = close
+    out.append(_substitute(sub[last:], variable, term))
     return "".join(out)
 
 

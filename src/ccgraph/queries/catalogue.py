@@ -1,7 +1,10 @@
 """The catalogue of saved queries: `queries/*.rq`, their headers and their parameters.
 
 A saved query is a SPARQL file that starts with a YAML header in `#+ ` comment lines
-(grlc's idea): summary, description, tags, params, columns.
+(grlc's idea): summary, description, tags, params, columns. The headers are read by
+`headers`, which reads the subset of YAML they are written in and refuses the rest; a header
+it refuses is read by PyYAML instead. Running a saved query reads only its own file (and
+the fragments it includes), so that the command line imports no YAML library.
 
 The one definition of "valid at D" lives in `queries/fragments/valid-at.rq`, and the
 reading of a membership's time bounds it judges in `queries/fragments/bounds.rq`; a query
@@ -21,27 +24,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import count
 from pathlib import Path
-from typing import Any
-
-import yaml
-from rdflib.term import Identifier
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import InputError, QueryError
-from ..sources import QUERIES_DIR
+from ..layout import QUERIES_DIR
 from ..spelling import did_you_mean
+from . import headers
 from .binding import bind
+
+if TYPE_CHECKING:
+    from rdflib.term import Identifier
 
 PARAM_TYPES = ("network", "member", "field", "country", "date", "integer", "choice")
 INCLUDE = re.compile(r"^[ \t]*#\+include[ \t]+([\w-]+)((?:[ \t]+[?$]\w+)*)[ \t]*$", re.MULTILINE)
 VARIABLE = re.compile(r"[?$](\w+)")
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):  # (not a dataclass: see store.base.Answer)
     """A declared parameter; `variable` is the query variable it binds (default: its name)."""
 
     name: str
@@ -53,8 +55,7 @@ class Param:
     variable: str = ""
 
 
-@dataclass(frozen=True)
-class SavedQuery:
+class SavedQuery(NamedTuple):
     name: str
     summary: str
     description: str
@@ -89,15 +90,20 @@ class SavedQuery:
 @lru_cache(maxsize=8)
 def catalogue(directory: Path = QUERIES_DIR) -> dict[str, SavedQuery]:
     """Every saved query of `directory` (fragments excluded), by name."""
-    return {path.stem: _parse(path) for path in sorted(Path(directory).glob("*.rq"))}
+    return {path.stem: _parse(path) for path in _files(Path(directory))}
 
 
 def get(name: str) -> SavedQuery:
-    queries = catalogue()
-    if name not in queries:
-        raise InputError(f"unknown query {name!r}{did_you_mean(name, queries)} "
-                         f"(available: {', '.join(queries)})")
-    return queries[name]
+    """The saved query `name` (only its file is read)."""
+    files = {path.stem: path for path in _files(QUERIES_DIR)}
+    if name not in files:
+        raise InputError(f"unknown query {name!r}{did_you_mean(name, files)} "
+                         f"(available: {', '.join(files)})")
+    return _parse(files[name])
+
+
+def _files(directory: Path) -> list[Path]:
+    return sorted(directory.glob("*.rq"))
 
 
 def header(path: Path) -> dict[str, Any]:
@@ -108,14 +114,25 @@ def header(path: Path) -> dict[str, Any]:
             break
         lines.append(line[3:])
     try:
-        meta = yaml.safe_load("\n".join(lines)) or {}
-    except yaml.YAMLError as error:
-        raise InputError.at(path, None, f"bad header: {str(error).splitlines()[0]}") from None
+        meta: Any = headers.load(lines)
+    except headers.Unsupported:
+        meta = _yaml(path, lines)
     if not isinstance(meta, dict):
         raise InputError.at(path, 1, "the header must be a YAML mapping")
     return meta
 
 
+def _yaml(path: Path, lines: list[str]) -> Any:
+    """A header `headers` does not read, read by PyYAML."""
+    import yaml
+
+    try:
+        return yaml.safe_load("\n".join(lines)) or {}
+    except yaml.YAMLError as error:
+        raise InputError.at(path, None, f"bad header: {str(error).splitlines()[0]}") from None
+
+
+@lru_cache(maxsize=64)
 def _parse(path: Path) -> SavedQuery:
     meta = header(path)
     params = []
@@ -149,7 +166,10 @@ def _parse(path: Path) -> SavedQuery:
 def _expand(query: SavedQuery, match: re.Match[str], number: int) -> str:
     """The fragment named by an `#+include NAME ?a ?b` line, its parameters renamed to the
     given variables and its own variables suffixed with the include's number."""
-    path = query.path.parent / "fragments" / f"{match.group(1)}.rq"
+    # the fragments of the query's folder, or of the folder above (queries/derived/)
+    folder = next((f for f in (query.path.parent, query.path.parent.parent)
+                   if (f / "fragments").is_dir()), query.path.parent)
+    path = folder / "fragments" / f"{match.group(1)}.rq"
     if not path.is_file():
         raise QueryError(f"{query.path}: no fragment {match.group(1)!r} ({path})")
     formal = [str(p) for p in header(path).get("params") or ()]

@@ -5,6 +5,10 @@ Dates and integers become typed literals; a country code must be one the graph h
 networks, fields and members are looked up in the store: names are bound as literals to
 look them up, a slug is made into a candidate IRI only when it is nothing but
 [a-z0-9-/], and an IRI is bound only if it is a well-formed one.
+
+The terms are made in the store's own kind (`store.terms`, a `store.base.TermKit`: rdflib's
+terms unless the store says otherwise), so that the light path, whose embedded store answers
+in pyoxigraph's terms, resolves with the same code and no rdflib.
 """
 
 from __future__ import annotations
@@ -13,18 +17,18 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from rdflib import Literal, URIRef
-from rdflib.term import Identifier
-
-from .. import namespaces as ns
 from ..errors import InputError
+from ..naming import base
 from ..spelling import did_you_mean
-from ..values import as_text, date_literal, is_iri, is_plain, is_slug_path
+from ..values import XSD, as_text, date_form, is_iri, is_plain, is_slug_path
 from .binding import values_block
 from .catalogue import Param, SavedQuery
 
 if TYPE_CHECKING:
+    from rdflib.term import Identifier
+
     from ..store import Store
+    from ..store.base import TermKit
 
 _FORMS = {
     "network": "a network slug or IRI",
@@ -52,8 +56,19 @@ _LOOKUP = {
 }
 
 
+def terms(store: Store) -> TermKit:
+    """The kind of terms `store` answers in: its `terms`, else rdflib's."""
+    kit: TermKit | None = getattr(store, "terms", None)
+    if kit is None:
+        from ..store.terms import TERMS
+
+        return TERMS
+    return kit
+
+
 def resolve(query: SavedQuery, values: Mapping[str, Any], store: Store) -> dict[str, Identifier]:
-    """Strings (from the CLI or HTTP), or dates, -> checked terms, with defaults applied."""
+    """Strings (from the CLI or HTTP), or dates, -> checked terms (of the kind the store
+    answers in), with defaults applied."""
     query.check(values)
     bindings: dict[str, Identifier] = {}
     for param in query.params:
@@ -71,6 +86,8 @@ def resolve(query: SavedQuery, values: Mapping[str, Any], store: Store) -> dict[
 
 
 def _resolve_value(query: SavedQuery, param: Param, raw: str, store: Store) -> Identifier:
+    kit = terms(store)
+
     def bad(reason: str) -> InputError:
         return InputError(f"query {query.name!r}, parameter {param.name!r}: {raw!r} {reason}")
 
@@ -81,23 +98,23 @@ def _resolve_value(query: SavedQuery, param: Param, raw: str, store: Store) -> I
                   f"(allowed: {', '.join(param.allowed)})")
     if param.type == "date":
         try:
-            return date_literal(raw, today=True)
+            return kit.literal(*date_form(raw, today=True))
         except InputError:
             raise bad(f"is not {_FORMS['date']}") from None
     if param.type == "choice":
-        return Literal(raw.lower())
+        return kit.literal(raw.lower())
     if param.type == "integer":
         if not re.fullmatch(r"[+-]?\d{1,9}", raw):
             raise bad(f"is not {_FORMS['integer']}")
-        return Literal(int(raw))
+        return kit.literal(str(int(raw)), XSD + "integer")
     if param.type == "country":
         code = raw.upper()
         found = re.fullmatch(r"[A-Z]{2}", code) and store.ask(
-            PREFIXES + "ASK { " + values_block(["code"], [[Literal(code)]])
+            PREFIXES + "ASK { " + values_block(["code"], [[kit.literal(code)]])
             + " ?country a ccn:Country ; ccn:isoCode ?code }")
         if not found:
             raise bad(f"is not {_FORMS['country']}")
-        return Literal(code)
+        return kit.literal(code)
     hits = _lookup(store, param.type, raw)
     if len(hits) == 1:
         return hits[0][0]
@@ -111,15 +128,16 @@ def _resolve_value(query: SavedQuery, param: Param, raw: str, store: Store) -> I
               f"allowed: {', '.join(names)})")
 
 
-def _lookup(store: Store, kind: str, raw: str) -> list[tuple[URIRef, str]]:
+def _lookup(store: Store, kind: str, raw: str) -> list[tuple[Identifier, str]]:
     """Resources of `kind` whose IRI is `raw`, or {base}id/{segment}/{raw as a slug path};
     failing that, whose primary English label, then any label, is `raw` (in any case).
     Names are bound as literals; an IRI only after it was checked."""
+    kit = terms(store)
     classes, primary, other, segments = _LOOKUP[kind]
-    candidates = [URIRef(raw)] if is_iri(raw) else []
+    candidates = [kit.iri(raw)] if is_iri(raw) else []
     path = raw.lower() if kind == "member" else re.sub(r" +", "-", raw.lower())
     if is_slug_path(path):
-        candidates += [URIRef(ns.base() + "id/" + "/".join(filter(None, (segment, path))))
+        candidates += [kit.iri(base() + "id/" + "/".join(filter(None, (segment, path))))
                        for segment in segments]
     label = f'OPTIONAL {{ ?x {primary} ?label FILTER (LANG(?label) = "en") }}'
     hits = store.select(PREFIXES + f"""SELECT DISTINCT ?x ?label WHERE {{
@@ -130,11 +148,12 @@ def _lookup(store: Store, kind: str, raw: str) -> list[tuple[URIRef, str]]:
         if hits:
             break
         hits = store.select(PREFIXES + f"""SELECT DISTINCT ?x ?label WHERE {{
-          {values_block(["name"], [[Literal(raw.lower())]])}
+          {values_block(["name"], [[kit.literal(raw.lower())]])}
           ?x a ?class ; {predicate} ?name_ . VALUES ?class {{ {classes} }}
           FILTER (LCASE(STR(?name_)) = ?name {english}) {label}
         }} ORDER BY STR(?x)""").rows
-    return [(row[0], str(row[1] or "")) for row in hits]  # type: ignore[misc]
+    return [(row[0], "" if row[1] is None else kit.text(row[1]))  # type: ignore[misc]
+            for row in hits]
 
 
 def known(store: Store, param: Param) -> list[str]:
@@ -142,6 +161,7 @@ def known(store: Store, param: Param) -> list[str]:
     classes, primary, _, _ = _LOOKUP[param.type]
     rows = store.select(PREFIXES + f"""SELECT ?x ?label WHERE {{ ?x a {classes}
         OPTIONAL {{ ?x {primary} ?label FILTER (LANG(?label) = "en") }} }}""").rows
-    names = [str(x).rsplit("/", 1)[-1] if param.type == "network" else str(label)
-             for x, label in rows]
+    kit = terms(store)
+    names = [kit.text(x).rsplit("/", 1)[-1] if param.type == "network"
+             else str(label) if label is None else kit.text(label) for x, label in rows]
     return sorted(set(names))

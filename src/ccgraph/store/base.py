@@ -1,46 +1,51 @@
 """What every store backend shares: the answer types, the `Store` protocol they all
-follow, the limit check, and the RDF merge of a dataset's named graphs."""
+follow, the limit check, and the RDF merge of a dataset's named graphs. It imports no RDF
+library (rdflib's types are named for the type checker only): the light query path of the
+embedded store reads it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeAlias
 
-from rdflib import Dataset, Graph, URIRef
-from rdflib.term import Identifier
-
-from .. import namespaces as ns
 from ..errors import InputError
 from ..errors import first_line as first_line  # the engines' messages, one line
 
-Row = tuple[Identifier | None, ...]
-Triple = tuple[Identifier, Identifier, Identifier]
+if TYPE_CHECKING:
+    from rdflib import Dataset, Graph, URIRef
+    from rdflib.term import Identifier
+
+Row: TypeAlias = "tuple[Identifier | None, ...]"
+Triple: TypeAlias = "tuple[Identifier, Identifier, Identifier]"
 
 
-@dataclass(frozen=True)
-class Answer:
+# (records are NamedTuples, not dataclasses: importing dataclasses, which imports inspect,
+# costs a saved query's start 10 ms; bench/startup.py)
+class Answer(NamedTuple):
     """A SELECT answer: variable names in order, and rows of rdflib terms (None = unbound)."""
 
     variables: tuple[str, ...]
     rows: tuple[Row, ...]
 
 
-@dataclass(frozen=True)
 class Rows:
     """A SELECT answer as the engine gives it: the variable names, and the rows (rdflib
     terms, None = unbound) as an iterator that is read once, each row worked out when it is
     asked for, so that reading an answer of any size through takes no memory."""
 
-    variables: tuple[str, ...]
-    rows: Iterator[Row]
+    __slots__ = ("rows", "variables")
+
+    def __init__(self, variables: tuple[str, ...], rows: Iterator[Row]):
+        self.variables, self.rows = variables, rows
 
     def __iter__(self) -> Iterator[Row]:
         return self.rows
 
+    def __repr__(self) -> str:
+        return f"Rows(variables={self.variables!r}, rows={self.rows!r})"
 
-@dataclass(frozen=True)
-class GraphSet:
+
+class GraphSet(NamedTuple):
     """The dataset a request names instead of the store's own (the SPARQL Protocol's
     `default-graph-uri` and `named-graph-uri`): the default graph is the RDF merge of the
     `default` graphs (empty if none is named), and only the `named` graphs are visible to
@@ -73,6 +78,20 @@ class Store(Protocol):
     def __len__(self) -> int: ...
 
 
+class TermKit(Protocol):
+    """How a store's answers' terms are made and read, whichever library's they are
+    (rdflib's, `store.terms.TERMS`; pyoxigraph's, `store.native.TERMS`): saved-query
+    values are made into the terms the store answers in, and its answers read back."""
+
+    def iri(self, value: str) -> Any: ...
+
+    def literal(self, value: str, datatype: str | None = None) -> Any: ...
+
+    def text(self, term: Any) -> str: ...  # an IRI's, literal's or blank node's value
+
+    def to_rdflib(self, terms: tuple[Any, ...]) -> tuple[Any, ...]: ...
+
+
 class Output(Protocol):
     """Where an answer is written: a binary file, or anything with its `write`."""
 
@@ -97,6 +116,8 @@ def checked_limit(limit: int | None) -> int | None:
 
 def merged(dataset: Dataset) -> Graph:
     """The RDF merge of a dataset's named graphs, each triple once."""
+    from .. import namespaces as ns
+
     graph = ns.new_graph()
     for triple in dataset.triples((None, None, None)):
         graph.add(triple)

@@ -26,19 +26,20 @@ import errno
 import fcntl
 import os
 import re
-import secrets
-import shutil
-import tempfile
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rdflib import Dataset
-
-from .. import namespaces as ns
 from ..errors import StoreError
+from ..layout import digest, watched_files
+from ..naming import base, slug
 from ..version import __version__
 from .base import first_line, merged
+
+if TYPE_CHECKING:
+    from rdflib import Dataset
 
 STORE_ENV = "CCGRAPH_DATA_DIR"
 POINTER = "current"
@@ -54,19 +55,32 @@ def source_files() -> list[Path]:
 
 
 def fingerprint() -> str:
-    """Content hash of the sources, the package version and the base IRI."""
-    from ..sources import digest
-
-    return f"{digest(source_files())[:24]}-{__version__}-{ns.slug(ns.base())[:40]}"
+    """Content hash of the sources (`layout.watched_files`: read at every start, so with
+    no RDF library), the package version and the base IRI."""
+    return f"{digest(watched_files())[:24]}-{__version__}-{slug(base())[:40]}"
 
 
 def default_location() -> Path:
+    """$CCGRAPH_DATA_DIR, else the user's data folder for ccgraph (platformdirs')."""
     configured = os.environ.get(STORE_ENV)
     if configured:
         return Path(configured)
+    return Path(_user_data_dir())
+
+
+def _user_data_dir() -> str:
+    """platformdirs' `user_data_dir("ccgraph")`. On Linux (not Android) with an absolute
+    $HOME, worked out here by the same XDG rule ($XDG_DATA_HOME if absolute, else
+    ~/.local/share; tests/test_light_path.py checks that the two agree): importing
+    platformdirs, which imports tempfile and shutil, costs a saved query's start 12 ms."""
+    home, data = os.environ.get("HOME", ""), os.environ.get("XDG_DATA_HOME", "")
+    android = hasattr(sys, "getandroidapilevel") or "ANDROID_DATA" in os.environ
+    if sys.platform == "linux" and not android and os.path.isabs(home):
+        return os.path.join(data if os.path.isabs(data) else
+                            os.path.expanduser("~/.local/share"), "ccgraph")
     import platformdirs
 
-    return Path(platformdirs.user_data_dir("ccgraph", appauthor=False))
+    return platformdirs.user_data_dir("ccgraph", appauthor=False)
 
 
 # --- the layout ---------------------------------------------------------------------
@@ -180,6 +194,10 @@ def build(location: Path | None = None, *, force: bool = False) -> Path:
 def _write(location: Path, name: str, dataset: Dataset) -> Path:
     """The dataset as a complete store folder in place, with its reader lock file; not yet
     pointed to."""
+    import secrets
+    import shutil
+    import tempfile
+
     import pyoxigraph as ox
 
     aside = Path(tempfile.mkdtemp(prefix="building-", dir=location))
@@ -212,6 +230,8 @@ def _write(location: Path, name: str, dataset: Dataset) -> Path:
 
 
 def _point_to(location: Path, target: Path) -> None:
+    import tempfile  # (not imported where the store is only read: it costs a start 5 ms)
+
     fd, tmp = tempfile.mkstemp(prefix=".pointer-", dir=location)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -232,6 +252,8 @@ def _clean(location: Path, keep: set[str]) -> None:
     """Under the build lock: remove the stores not in `keep` that no process has open, and
     what killed builds left (their folders, pointer drafts, lock files of no store).
     Best effort: what cannot be removed now is left for a later build."""
+    import shutil
+
     try:
         paths = sorted(location.iterdir())
     except OSError:
@@ -252,6 +274,8 @@ def _clean(location: Path, keep: set[str]) -> None:
 
 def _remove_store(folder: Path) -> None:
     """Remove a store folder and its lock file, unless a reader holds the lock."""
+    import shutil
+
     lock = lock_file(folder)
     try:
         fd: int | None = os.open(lock, os.O_RDWR)

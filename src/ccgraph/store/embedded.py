@@ -4,6 +4,9 @@
 A reader reads the pointer, takes the shared lock of the store it names, checks that lock
 file and folder are still the ones in place (else reads the pointer again), and keeps the
 lock while it keeps the store open, so no builder removes a store from under it.
+
+It answers in rdflib terms, or, made `native`, in pyoxigraph's own (`ccgraph.store.native`):
+the light path of a saved query, on which no RDF library but pyoxigraph is imported.
 """
 
 from __future__ import annotations
@@ -16,12 +19,9 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from itertools import islice
 from pathlib import Path
-from typing import Any, TypeVar, cast
-
-from rdflib import Graph
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from .. import formats
-from .. import namespaces as ns
 from ..errors import CcgraphError, InputError, QueryError, StoreError
 from .base import Answer, GraphSet, Output, Rows, Triple, checked_limit, first_line
 from .builds import (
@@ -35,7 +35,11 @@ from .builds import (
     reason,
     unreadable,
 )
-from .terms import from_oxigraph, to_oxigraph
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from .base import TermKit
 
 T = TypeVar("T")
 
@@ -125,12 +129,18 @@ class EmbeddedStore:
 
     Made from a location, it follows that location's pointer: `refresh()` switches to the
     store a later build put in place. Made with `from_path`, it stays on that folder.
-    Pickling sends the location (or the folder), and unpickling opens a new handle."""
+    Pickling sends the location (or the folder), and unpickling opens a new handle.
+
+    Its answers are in rdflib terms; made `native`, in pyoxigraph's own, which `terms`
+    makes and reads (no rdflib is then imported)."""
 
     binding = "constants"
+    native = False
 
-    def __init__(self, location: Path | None = None, *, auto_build: bool = True):
+    def __init__(self, location: Path | None = None, *, auto_build: bool = True,
+                 native: bool = False):
         self.location = location or default_location()
+        self.native = native
         self._follow = True
         self._guard = threading.Lock()
         current = current_store(self.location)
@@ -165,6 +175,15 @@ class EmbeddedStore:
 
     def __reduce__(self):
         return (_reopen, (self.location, None if self._follow else self._path))
+
+    @property
+    def terms(self) -> TermKit:
+        """How terms are made and read for this store's answers (`store.base.TermKit`)."""
+        if self.native:
+            from . import native as kind
+        else:
+            from . import terms as kind  # type: ignore[no-redef]
+        return kind.TERMS
 
     @property
     def path(self) -> Path:
@@ -254,6 +273,8 @@ class EmbeddedStore:
 
         options: dict[str, Any] = {}
         if dataset is not None:
+            from .terms import to_oxigraph
+
             if len(dataset.default) > 1:
                 # Oxigraph reads several default graphs as a union that repeats a triple
                 # two of them state; their RDF merge is made in memory instead
@@ -282,6 +303,10 @@ class EmbeddedStore:
             if not isinstance(result, ox.QuerySolutions):
                 raise InputError("not a SELECT query")
             variables = tuple(v.value for v in result.variables)
+        if self.native:
+            return Rows(variables, self._lazily(opened, result, tuple))
+        from .terms import from_oxigraph
+
         return Rows(variables, self._lazily(
             opened, result, lambda solution: tuple(from_oxigraph(t) for t in solution)))
 
@@ -293,16 +318,22 @@ class EmbeddedStore:
             result = self._query(opened.store, query, dataset)
             if not isinstance(result, ox.QueryTriples):
                 raise InputError("not a CONSTRUCT or DESCRIBE query")
+        if self.native:
+            return self._lazily(opened, result, tuple)
+        from .terms import from_oxigraph
+
         return self._lazily(opened, result, lambda triple: cast(
             Triple, tuple(from_oxigraph(t) for t in triple)))  # never None in a triple
 
     def serialize(self, query: str, fmt: str, output: Output,
-                  dataset: GraphSet | None = None) -> None:
+                  dataset: GraphSet | None = None, *,
+                  columns: tuple[str, ...] | None = None) -> None:
         """The answer to a SELECT, CONSTRUCT or DESCRIBE `query`, written to `output` in
         format `fmt` (a name of `ccgraph.formats`: a SPARQL results format for a SELECT, an
         RDF one for a graph, Turtle with the project's prefixes) by Oxigraph's own writers,
         as the engine works the answer out: nothing is held. InputError for a format that is
-        not one of the query's answers."""
+        not one of the query's answers; with `columns`, QueryError, before anything is
+        written, for a SELECT answer whose variables are not those."""
         import pyoxigraph as ox
 
         media = formats.get(fmt).media
@@ -312,11 +343,16 @@ class EmbeddedStore:
                 rows = ox.QueryResultsFormat.from_media_type(media)
                 if rows is None:
                     raise InputError(f"a SELECT answer cannot be written as {fmt}")
+                variables = tuple(v.value for v in result.variables)
+                if columns is not None and variables != columns:
+                    raise QueryError(f"the query answered {variables}, not {columns}")
                 result.serialize(output, rows)  # type: ignore[arg-type]  # needs only `write`
             elif isinstance(result, ox.QueryTriples):
                 graph = ox.RdfFormat.from_media_type(media)
                 if graph is None:
                     raise InputError(f"a graph cannot be written as {fmt}")
+                from .. import namespaces as ns
+
                 prefixes = {name: str(iri) for name, iri in ns.PREFIXES.items()}
                 ox.serialize(result, output, graph,  # type: ignore[arg-type]
                              prefixes=prefixes)
@@ -340,11 +376,13 @@ class EmbeddedStore:
 
     def construct(self, query: str, dataset: GraphSet | None = None, *,
                   limit: int | None = None) -> Graph:
-        """A CONSTRUCT or DESCRIBE answer, as a graph."""
+        """A CONSTRUCT or DESCRIBE answer, as an rdflib graph."""
+        from rdflib import Graph
+
         limit = checked_limit(limit)
         graph = Graph()
         for triple in islice(self.triples(query, dataset), limit):
-            graph.add(triple)
+            graph.add(self.terms.to_rdflib(triple) if self.native else triple)
         return graph
 
     def __len__(self) -> int:

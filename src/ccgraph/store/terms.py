@@ -83,3 +83,26 @@ def to_sparql_json(term: Identifier) -> dict[str, str]:
     elif term.datatype and str(term.datatype) != XSD_STRING:
         value["datatype"] = str(term.datatype)
     return value
+
+
+class _RdflibTerms:
+    """rdflib's terms as a `store.base.TermKit`."""
+
+    @staticmethod
+    def iri(value: str) -> URIRef:
+        return URIRef(value)
+
+    @staticmethod
+    def literal(value: str, datatype: str | None = None) -> Literal:
+        return Literal(value, datatype=URIRef(datatype) if datatype else None)
+
+    @staticmethod
+    def text(term: Identifier) -> str:
+        return str(term)
+
+    @staticmethod
+    def to_rdflib(terms: tuple[Any, ...]) -> tuple[Any, ...]:
+        return terms
+
+
+TERMS = _RdflibTerms()

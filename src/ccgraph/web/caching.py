@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from datetime import time as clock
 from email.utils import format_datetime, parsedate_to_datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -96,14 +97,19 @@ def _utc(seconds: float) -> datetime:
 
 def _built(store: object, generation: str) -> datetime | None:
     """When the embedded store named `generation` was built: its folder's time (a store
-    folder is never changed once built), or None for other stores."""
+    folder is never changed once built, so it is looked up once), or None for other stores."""
     location = getattr(store, "location", None)
     if not generation or not isinstance(location, Path):
         return None
     try:
-        return _utc((location / generation).stat().st_mtime)
+        return _folder_time(location / generation)
     except OSError:
         return None
+
+
+@lru_cache(maxsize=16)
+def _folder_time(folder: Path) -> datetime:
+    return _utc(folder.stat().st_mtime)
 
 
 async def version(context: Context) -> Version | None:

@@ -3,12 +3,14 @@ the worker processes that answer for it), the request limits, and the streamed r
 
 Answers stream (`Context.respond`): a worker writes one (`ccgraph.web.pool`) and the
 client receives it chunk by chunk while it is written (`Streamed`), with chunked transfer
-encoding. The result cap (`max_rows`, None by default: no cap, the timeout bounds every
-answer) refuses an answer longer than the cap whole (400, `ccgraph.results.capped`): an
-answer is never cut. An answer that breaks off after it began (the timeout, the memory
-cap, a failure) is broken off for the client too: the connection is closed without the
-end of the chunked body (so HTTP/1.1 clients report an incomplete read), and never ends
-the JSON or XML document. That is logged as one warning, not as a traceback.
+encoding; an answer shorter than one chunk (64 KB) is complete when it arrives, and is sent
+with its Content-Length. The result cap (`max_rows`, None by default: no cap, the timeout
+bounds every answer) refuses an answer longer than the cap whole (400,
+`ccgraph.results.capped`): an answer is never cut. An answer that breaks off after it
+began (the timeout, the memory cap, a failure) is broken off for the client too: the
+connection is closed without the end of the chunked body (so HTTP/1.1 clients report an
+incomplete read), and never ends the JSON or XML document. That is logged as one warning,
+not as a traceback.
 
 The route modules (`sparql`, `rest`, `documents`) import this module, never `app`, which
 builds the app out of them.
@@ -23,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import StreamingResponse
+from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from ..errors import CcgraphError, first_line
@@ -116,12 +118,16 @@ class Context:
         pool = await self._pool_now()
         return await pool.call(_client(request), function, *args)
 
-    async def respond(self, request: Request, function, *args) -> Streamed:
+    async def respond(self, request: Request, function, *args) -> Response:
         """The response streaming what `function(store, sink, *args)` writes in a worker
         process (`sink.start(Reply(...))`, then `sink.write(...)`); an error it raises before
-        its first chunk arrives as a CcgraphError, each with its HTTP status."""
+        its first chunk arrives as a CcgraphError, each with its HTTP status. An answer
+        that came whole in its first chunk (`Stream.whole`: the worker is already free)
+        is sent as it is, with its length."""
         pool = await self._pool_now()
         reply, stream = await pool.stream(_client(request), function, *args)
+        if stream.whole:
+            return Response(stream.first, media_type=reply.media, headers=reply.headers)
         return Streamed(stream, reply, f"{request.method} {request.url.path}")
 
     async def _pool_now(self) -> Pool:

@@ -51,6 +51,7 @@ from starlette.staticfiles import StaticFiles
 from .. import export, formats
 from .. import namespaces as ns
 from ..describe import (
+    DESCRIBE,
     ONTOLOGY_IRI,
     describe,
     dump_of,
@@ -59,16 +60,21 @@ from ..describe import (
     resource_iri,
     serialize,
 )
-from ..errors import InputError, NotFound
+from ..errors import CcgraphError, InputError, NotFound
+from ..queries import values_block
+from ..results import write_graph
 from ..sources import ONTOLOGY_FILE
 from ..values import MAX_VALUE, day, is_slug_path
 from . import pages
 from .caching import version
+from .context import Reply
 from .description import void
 from .errors import handled
 
 if TYPE_CHECKING:
+    from ..store import Store
     from .context import Context
+    from .worker import Sink
 
 DOCUMENTS = ("html", *formats.GRAPHS)  # a resource's document, the ontology (RDF/XML too)
 VOIDS = formats.GRAPHS  # the VoID description (Turtle, JSON-LD, N-Triples, RDF/XML)
@@ -176,6 +182,36 @@ def version_format(rest: str) -> formats.Format | None:
                    f"{current or 'unversioned'})")
 
 
+# --- in a worker process: a resource's document and page ----------------------------------
+
+
+def _existing(store: Store, iri: URIRef) -> None:
+    if not known(store, iri):
+        raise NotFound(f"no resource {iri} in the graph")
+
+
+def document_of(store: Store, sink: Sink, iri: URIRef, fmt: str,
+                headers: dict[str, str]) -> None:
+    """The RDF document of `iri` (`ccgraph.describe`) in RDF format `fmt`, written to `sink`
+    with `headers`; 404 if the store knows no such resource. Turtle and N-Triples are
+    written by Oxigraph's writers from the triples as the store gives them, each once
+    (`results.write_graph`); JSON-LD (compacted with the project's context) and RDF/XML
+    by rdflib (`describe.serialize`)."""
+    _existing(store, iri)
+    sink.start(Reply(formats.get(fmt).media, headers))
+    if fmt in ("turtle", "ntriples"):
+        triples = store.triples(DESCRIBE % values_block(["r"], [[iri]]))
+        write_graph(dict.fromkeys(triples), fmt, sink)
+    else:
+        sink.write(serialize(describe(store, iri), fmt))
+
+
+def page_of(store: Store, iri: URIRef, at: date) -> str:
+    """The HTML page of `iri` at date `at` (`pages.resource`); 404 as `document_of`."""
+    _existing(store, iri)
+    return pages.resource(store, iri, at)
+
+
 # --- robots and sitemaps ------------------------------------------------------------------
 
 
@@ -239,14 +275,18 @@ def routes(context: Context) -> list[BaseRoute]:
 
     async def document(request: Request) -> Response:
         path, chosen = split_extension(tail(request, "/doc/"), DOCUMENTS)
-        iri = await existing(request, path)
-        fmt, headers = choose(request, DOCUMENTS, chosen)
-        if fmt.media == HTML:
-            body = await context.call(request, pages.resource, iri, date_at(request))
+        iri = resource_iri(path)
+        try:
+            fmt, headers = choose(request, DOCUMENTS, chosen)
+            at = date_at(request) if fmt.media == HTML else None
+        except CcgraphError:  # (406, 400): a 404 comes first
+            await existing(request, path)
+            raise
+        if at is not None:
+            body = await context.call(request, page_of, iri, at)
             return HTMLResponse(body, headers=headers)
         headers = {**headers, "Content-Location": f"/doc/{path}.{fmt.extension}"}
-        graph = await context.call(request, describe, iri)
-        return Response(serialize(graph, fmt.name), media_type=fmt.media, headers=headers)
+        return await context.respond(request, document_of, iri, fmt.name, headers)
 
     async def home(request: Request) -> Response:
         query = request.query_params.get("q", "").strip()

@@ -21,7 +21,7 @@ closes comes back, fresh, on the next visit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -100,7 +100,7 @@ def example_values(query: SavedQuery) -> tuple[dict[str, str], list[Param]]:
 def example(store: Store, query: SavedQuery) -> Example:
     """`query` as an example tab: see the module's docstring."""
     values, free = example_values(query)
-    bound = replace(query, params=tuple(p for p in query.params if p not in free))
+    bound = query._replace(params=tuple(p for p in query.params if p not in free))
     terms = queries.resolve(bound, values, store)
     lines = [f"# {query.name}: {query.summary}"]
     if values:

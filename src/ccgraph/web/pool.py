@@ -8,16 +8,19 @@ on the store (pickled and reopened there); the event loop never parses or runs S
 - **Memory.** A watchdog reads each busy worker's resident memory every 0.1 s (Linux
   /proc) and kills it past `max_memory` bytes: 503, and a new worker.
 - **Fairness.** At most `workers` calls at once, at most `per_client` of them for one
-  client address; the others wait their turn (within their timeout).
+  client address; the others wait their turn (within their timeout), in threads. A call
+  for which a worker is free at once, and none waits, is sent from the event loop, which
+  then watches the worker's pipe (no thread: the cost of a small query is the server's).
 - **Rebuilds.** A worker calls `store.refresh()` (when the store has it) before each call.
 
 Two kinds of call: `call` sends back the function's value whole; `stream` runs
 `function(store, sink, *args)` (`ccgraph.web.worker`), which declares a head and writes its
-answer in chunks over the worker's pipe; the server reads a chunk only when the client has
-taken the one before, so the pipe blocks the worker and memory stays bounded. An error met
-before the first chunk is answered as an error; one met after it (a failure, the timeout —
-which covers the delivery too — or the memory cap) breaks the response off (`Stream`
-raises): never a complete-looking answer. A client that leaves stops its worker.
+answer in chunks over the worker's pipe (an answer of one chunk comes whole, with its head);
+the server reads a chunk only when the client has taken the one before, so the pipe blocks
+the worker and memory stays bounded. An error met before the first chunk is answered as an
+error; one met after it (a failure, the timeout — which covers the delivery too — or the
+memory cap) breaks the response off (`Stream` raises): never a complete-looking answer. A
+client that leaves stops its worker.
 
 Workers are forked, on demand, from a fork server that has imported ccgraph; they die
 with the server and connect nowhere but to the remote store they query.
@@ -40,6 +43,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InternalError, Unavailable
+from .stream import Stream, abandon
 from .worker import main
 
 # what a worker runs: the modules of the functions the routes send it, and what they use
@@ -88,10 +92,8 @@ class Worker:
 
     def kill(self, reason: str) -> None:
         self.stopped = reason
-        try:
+        with suppress(OSError, ValueError):
             self.process.kill()
-        except (OSError, ValueError):
-            pass
 
     def close(self) -> None:
         self.kill("the server is stopping")
@@ -103,14 +105,12 @@ class Pool:
     """Worker processes over one store; `await pool.call(client, function, *args)`."""
 
     def __init__(self, store: Any, limits: Limits = Limits()):
-        self.limits = limits
-        self._store = store
-        self._blob: bytes | None = None
+        self.limits, self._store, self._blob = limits, store, b""
         self._context = _context()
         self._condition = threading.Condition()
         self._idle: list[Worker] = []
         self._busy: set[Worker] = set()
-        self._starting = 0
+        self._starting, self._waiting = 0, 0  # workers starting, threads waiting for one
         self._clients: dict[str, int] = {}
         self._closed = False
         # threads that wait for workers (blocked, cheap): the event loop never does
@@ -127,8 +127,24 @@ class Pool:
         (any other exception arrives as an InternalError)."""
         deadline = time.monotonic() + self.limits.timeout
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._waiters, self._call, client, deadline,
-                                          function, args)
+        worker = self._take_idle(client)
+        if worker is None:
+            return await loop.run_in_executor(self._waiters, self._call, client, deadline,
+                                              function, args)
+        try:  # a worker was free: asked, and its pipe watched, from the event loop
+            ready = await self._sent(worker, ("call", function, args), deadline,
+                                     lambda keep: self._settle(worker, keep))
+        except asyncio.CancelledError:  # the client left: its turn ends with the call
+            self._aside(self._replied, client, worker, deadline)
+            raise
+        except BaseException:  # not sent (the worker is settled)
+            self._leave(client)
+            raise
+        reply = self._replied(client, worker, deadline) if ready else \
+            await loop.run_in_executor(self._waiters, self._replied, client, worker, deadline)
+        if reply[0] == "ok":
+            return reply[1]
+        raise reply[1]
 
     async def stream(self, client: str, function: Callable[..., Any],
                      *args: Any) -> tuple[Any, Stream]:
@@ -136,11 +152,23 @@ class Pool:
         `Stream` of what it writes, once its first chunk is ready; or the CcgraphError it
         raised before that. The caller must `aclose()` the stream."""
         deadline = time.monotonic() + self.limits.timeout
+        worker = self._take_idle(client)
+        if worker is not None:  # free: asked, and its pipe watched, from the event loop
+            stream = Stream(self, worker, client, deadline)
+            try:
+                ready = await self._sent(worker, ("stream", function, args), deadline,
+                                         stream.settle)
+            except asyncio.CancelledError:  # nobody will read it: stop its worker
+                self._aside(stream.abandon)
+                raise
+            message = stream.receive() if ready else await asyncio.get_running_loop(
+            ).run_in_executor(self._waiters, stream.receive)
+            return self._started(stream, message)
         future = self._waiters.submit(self._open, client, deadline, function, args)
         try:
             return await asyncio.wrap_future(future)
         except asyncio.CancelledError:  # nobody will read it: stop its worker when it opens
-            future.add_done_callback(_abandon)
+            future.add_done_callback(abandon)
             raise
 
     def close(self) -> None:
@@ -153,10 +181,40 @@ class Pool:
             worker.close()
         self._waiters.shutdown(wait=False, cancel_futures=True)
 
-    def processes(self) -> list[int]:
-        """The process ids of the live workers (for measurements)."""
+    # --- on the event loop, for a worker that is free --------------------------------
+
+    def _take_idle(self, client: str) -> Worker | None:
+        """An idle worker for `client` if one is free now, no call waits for one (those
+        come first), and the client may run one more call; else None."""
         with self._condition:
-            return [w.process.pid for w in (*self._idle, *self._busy) if w.process.pid]
+            if (self._closed or not self._idle or self._waiting
+                    or self._clients.get(client, 0) >= self.limits.per_client):
+                return None
+            worker = self._idle.pop()
+            self._busy.add(worker)
+            self._clients[client] = self._clients.get(client, 0) + 1
+            return worker
+
+    async def _sent(self, worker: Worker, message: tuple, deadline: float,
+                    settle: Callable[[bool], None]) -> bool:
+        """`message` sent to `worker`; whether its reply is ready before `deadline`, waited
+        for without blocking the event loop (the loop watches the pipe)."""
+        self._send(worker, message, settle)
+        loop = asyncio.get_running_loop()
+        ready = loop.create_future()
+        fd = worker.connection.fileno()
+        timer = loop.call_later(max(0.0, deadline - time.monotonic()), _settle, ready, False)
+        loop.add_reader(fd, _settle, ready, True)
+        try:
+            return await ready
+        finally:
+            timer.cancel()
+            loop.remove_reader(fd)
+
+    def _aside(self, function: Callable[..., Any], *args: Any) -> None:
+        """`function(*args)` in a waiting thread, its outcome dropped."""
+        with suppress(RuntimeError):  # (the pool closed meanwhile)
+            self._waiters.submit(function, *args)
 
     # --- inside a waiting thread -----------------------------------------------------
 
@@ -164,9 +222,12 @@ class Pool:
               args: tuple) -> Any:
         worker = self._acquire(client, deadline)
         try:
-            reply = self._ask(worker, (function, args), deadline)
-        finally:
+            self._send(worker, ("call", function, args),
+                       lambda keep: self._settle(worker, keep))
+        except BaseException:
             self._leave(client)
+            raise
+        reply = self._replied(client, worker, deadline)
         if reply[0] == "ok":
             return reply[1]
         raise reply[1]
@@ -174,37 +235,54 @@ class Pool:
     def _open(self, client: str, deadline: float, function: Callable[..., Any],
               args: tuple) -> tuple[Any, Stream]:
         stream = Stream(self, self._acquire(client, deadline), client, deadline)
-        try:
-            stream.worker.connection.send(("stream", function, args))
-        except pickle.PicklingError as error:
-            stream.settle(keep=True)
-            raise InternalError(f"internal error: {error}") from None
-        except (OSError, ValueError):
-            stream.settle(keep=False)
-            raise Unavailable("the query's worker died; try again") from None
-        message = stream.receive()
-        if message[0] == "head":
+        self._send(stream.worker, ("stream", function, args), stream.settle)
+        return self._started(stream, stream.receive())
+
+    def _started(self, stream: Stream, message: tuple) -> tuple[Any, Stream]:
+        """The head and the stream, from the first message of a streamed answer."""
+        if message[0] in ("head", "whole"):
             stream.first = message[2]
+            if message[0] == "whole":  # the answer came whole: the worker is free again
+                stream.whole = stream._ended = True
+                stream.settle(keep=True)
             return message[1], stream
         if message[0] == "error":
             stream.settle(keep=True)
         raise message[1]
 
-    def _ask(self, worker: Worker, job: tuple, deadline: float) -> tuple:
+    def _send(self, worker: Worker, message: tuple, settle: Callable[[bool], None]) -> None:
+        """`message` to `worker`; if it cannot be sent, `settle(keep)` and the error."""
         try:
-            worker.connection.send(("call", *job))
+            worker.connection.send(message)
+        except pickle.PicklingError as error:
+            settle(True)
+            raise InternalError(f"internal error: {error}") from None
+        except (OSError, ValueError):
+            settle(False)
+            raise Unavailable("the query's worker died; try again") from None
+
+    def _replied(self, client: str, worker: Worker, deadline: float) -> tuple:
+        """The reply to a `call` of `client`, once it comes (at the deadline the worker is
+        killed); then the client's turn is over."""
+        try:
+            return self._reply(worker, deadline)
+        finally:
+            self._leave(client)
+
+    def _reply(self, worker: Worker, deadline: float) -> tuple:
+        try:
             if worker.connection.poll(max(0.0, deadline - time.monotonic())):
                 reply = worker.connection.recv()
                 self._release(worker)
                 return reply
             worker.kill(self._too_long())
         except (EOFError, OSError):
-            pass
-        except pickle.PicklingError as error:
-            self._release(worker)
-            raise InternalError(f"internal error: {error}") from None
+            pass  # the worker died: replaced below
         self._discard(worker)
         raise Unavailable(worker.stopped or "the query's worker died; try again")
+
+    def _settle(self, worker: Worker, keep: bool) -> None:
+        (self._release if keep else self._discard)(worker)
 
     def _acquire(self, client: str, deadline: float) -> Worker:
         """An idle worker (started if there is room) for `client`, or 503 at the deadline."""
@@ -224,7 +302,11 @@ class Pool:
                 if remaining <= 0:
                     raise Unavailable("the endpoint is busy: no worker was free within "
                                        f"{self.limits.timeout:g} s; try again later")
-                self._condition.wait(remaining)
+                self._waiting += 1
+                try:
+                    self._condition.wait(remaining)
+                finally:
+                    self._waiting -= 1
             self._clients[client] = self._clients.get(client, 0) + 1
             if worker is not None:
                 self._busy.add(worker)
@@ -250,8 +332,7 @@ class Pool:
             self._condition.notify_all()
 
     def _start(self, deadline: float) -> Worker:
-        if self._blob is None:
-            self._blob = pickle.dumps(self._store)
+        self._blob = self._blob or pickle.dumps(self._store)
         worker = Worker(self._context, self._blob, dict(os.environ))
         wait = max(deadline - time.monotonic(), 5.0)  # a first start loads the fork server
         try:
@@ -309,92 +390,11 @@ class Pool:
         return f"the query ran longer than {self.limits.timeout:g} s and was stopped"
 
 
-class Stream:
-    """What a worker writes for one `Pool.stream` call, chunk by chunk (`async for`). It
-    raises Unavailable (the timeout, the memory cap, a dead worker) or the worker's own
-    error when the answer breaks off after it began. `aclose()` it in every case: a stream
-    closed before its end stops its worker."""
-
-    def __init__(self, pool: Pool, worker: Worker, client: str, deadline: float):
-        self.pool, self.worker, self.client, self.deadline = pool, worker, client, deadline
-        self.first = b""  # the first chunk, which came with the head
-        self._lock = threading.Lock()
-        self._settled = False  # the worker was given back, and the client's turn
-        self._ended = False  # the worker said the answer is whole
-        worker.stream = self
-
-    def __aiter__(self) -> Stream:
-        return self
-
-    async def __anext__(self) -> bytes:
-        if self.first:
-            chunk, self.first = self.first, b""
-            return chunk
-        if self._settled:  # ended, or stopped meanwhile (by the watchdog): never a quiet end
-            if self._ended:
-                raise StopAsyncIteration
-            raise Unavailable(self.worker.stopped or "the answer was stopped")
-        loop = asyncio.get_running_loop()
-        message = await loop.run_in_executor(self.pool._waiters, self.receive)
-        if message[0] == "data":
-            return message[1]
-        if message[0] == "end":
-            raise StopAsyncIteration
-        raise message[1]  # broken (the worker's error) or lost (timeout, memory, death)
-
-    async def aclose(self) -> None:
-        if self._settled:
-            return
-        self.worker.kill("the answer was left before its end")
-        await asyncio.get_running_loop().run_in_executor(self.pool._waiters, self.settle,
-                                                         False)
-
-    def abandon(self) -> None:
-        """`aclose`, from a thread."""
-        if not self._settled:
-            self.worker.kill("the answer was left before its end")
-            self.settle(keep=False)
-
-    # --- inside a waiting thread -----------------------------------------------------
-
-    def receive(self) -> tuple:
-        """The worker's next message; at the deadline or the worker's death ("lost", the
-        error). The worker is given back when its stream ends, and replaced when it is lost."""
-        worker = self.worker
-        try:
-            if worker.connection.poll(max(0.0, self.deadline - time.monotonic())):
-                message = worker.connection.recv()
-                if message[0] == "end":
-                    self._ended = True
-                if message[0] in ("end", "broken"):  # ("error": `Pool._open` gives it back)
-                    self.settle(keep=True)
-                return message
-            worker.kill(self.pool._too_long())
-        except (EOFError, OSError, ValueError):
-            pass
-        self.settle(keep=False)
-        return ("lost", Unavailable(worker.stopped or "the query's worker died; try again"))
-
-    def settle(self, keep: bool) -> None:
-        """Once: the worker back to the idle ones (`keep`) or replaced; the client's turn."""
-        with self._lock:
-            if self._settled:
-                return
-            self._settled = True
-        self.worker.stream = None
-        if keep:
-            self.pool._release(self.worker)
-        else:
-            self.pool._discard(self.worker)
-        self.pool._leave(self.client)
-
-
-def _abandon(future: Any) -> None:
-    if not future.cancelled() and future.exception() is None:
-        future.result()[1].abandon()
+def _settle(future: asyncio.Future, value: bool) -> None:
+    if not future.done():
+        future.set_result(value)
 
 
 def _close_quietly(reference: weakref.ref) -> None:
-    pool = reference()
-    if pool is not None:
+    if (pool := reference()) is not None:
         pool.close()

@@ -3,8 +3,9 @@
 - GET `/queries`: the catalogue: JSON (default: name, summary, description, tags, params,
   columns and the URL of each query) or, for Accept text/html or `format=html`, an index
   with a form per query.
-- GET `/queries/{name}?param=value&...` runs saved query `name` with `ccgraph.queries.run`
-  (each value resolved into a checked RDF term, never pasted into the query). The format is
+- GET `/queries/{name}?param=value&...` runs saved query `name` as `ccgraph.queries.run`
+  does (each value resolved into a checked RDF term, never pasted into the query; the
+  bound text is kept for the same request, `respond`). The format is
   chosen by an extension (`/queries/members-at.csv`), else by `format=json|srj|csv|html`, else
   by the Accept header (`formats.REST`; application/json when it leaves the choice open):
   - `application/json`: a list of objects, one per row, the header's columns as keys, typed
@@ -26,6 +27,8 @@ Errors are answered by `ccgraph.web.errors` (text/plain, or problem details for 
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -34,9 +37,10 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from .. import formats, queries
-from ..errors import InputError, NotFound
+from ..errors import InputError, NotFound, QueryError
 from ..results import capped, write_rows
-from ..store import Answer
+from ..store import Answer, Rows
+from ..store.base import generation
 from ..values import single
 from . import openapi, pages
 from .context import Reply
@@ -56,19 +60,39 @@ LINKED_TYPES = ("network", "field")  # param types whose known values the store 
 NAMES = {media: name for name, media in FORMATS.items()}  # and html: `pages.answer`
 
 
+# in each worker process: the texts of the saved queries last run, their values bound
+_BOUND: OrderedDict[tuple, str] = OrderedDict()
+BOUND_KEPT = 256
+
+
 def respond(store: Store, sink: Any, name: str, values: dict[str, str], media: str,
             cap: int | None, page: dict[str, Any] | None) -> None:
-    """In a worker process: saved query `name` run with `values` (`queries.run`) and its
-    answer written to `sink` (`ccgraph.web.pool`) in `media`; refused whole if it has more
-    than `cap` rows (None: no cap). `page`: the links and index of `pages.answer`, for text/html."""
+    """In a worker process: saved query `name` run with `values` (as `queries.run` does)
+    and its answer written to `sink` (`ccgraph.web.pool`) in `media` as its rows come;
+    refused whole if it has more than `cap` rows (None: no cap). `page`: the links and
+    index of `pages.answer`, for text/html.
+
+    The query's text with the values resolved and bound is kept (the BOUND_KEPT last
+    ones) for the store's generation and the day (a date defaults to today): the same
+    request again runs it without resolving its values again."""
     query = queries.get(name)
-    result = queries.run(store, name, values)
-    answer = Answer(result.variables, tuple(capped(result.rows, cap)))
+    key = (generation(store), date.today(), name, tuple(sorted(values.items())))
+    text = _BOUND.get(key) or query.render(queries.resolve(query, values, store),
+                                           store.binding)
+    result = store.rows(text)
+    if result.variables != query.columns:
+        raise QueryError(f"query {name!r} answered {result.variables}, not {query.columns}")
+    _BOUND[key] = text
+    _BOUND.move_to_end(key)
+    while len(_BOUND) > BOUND_KEPT:
+        _BOUND.popitem(last=False)
+    rows = Rows(result.variables, iter(capped(result, cap)))
     sink.start(Reply(media))
     if media == HTML:
+        answer = Answer(rows.variables, tuple(rows))
         sink.write(pages.answer(store, query, answer, values, **(page or {})))
     else:
-        write_rows(answer, NAMES[media], sink)
+        write_rows(rows, NAMES[media], sink)
 
 
 # --- the catalogue --------------------------------------------------------------------------

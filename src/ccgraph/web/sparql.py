@@ -26,7 +26,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import cast
 from urllib.parse import parse_qs
@@ -163,7 +163,9 @@ def answer(store: Store, sink: Sink, query: str, params: dict[str, list[str]],
     """The `/sparql` answer to `query`, written to `sink` (`ccgraph.web.pool`) as the
     engine works it out: checked (`ccgraph.guard`), in the negotiated format; refused
     whole if it has more than `max_rows` rows or triples (None: no cap)."""
-    held = held_graphs(store)
+    def held() -> Collection[URIRef]:  # asked for only by a query that names graphs
+        return held_graphs(store)()
+
     form = analyse(query, held)
     dataset = requested_dataset(params, held)
     graph_form = form in ("ConstructQuery", "DescribeQuery")

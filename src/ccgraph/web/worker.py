@@ -100,6 +100,15 @@ class Sink:
             self._sent = True
 
     def end(self) -> None:
+        """The answer is complete: an answer that fits in one chunk goes whole, in one
+        message with its head (one round trip for the server); a longer one's last chunk
+        goes, then the end."""
+        if not self._sent:
+            if self._head is None:
+                raise InternalError("internal error: an answer without a head")
+            self._connection.send(("whole", self._head, b"".join(self._parts)))
+            self._sent = True
+            return
         self._send()
         self._connection.send(("end",))
 

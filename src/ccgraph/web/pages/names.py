@@ -4,6 +4,7 @@ or, for the records that have none, a name made of their parts); here they becom
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import URIRef
@@ -11,6 +12,7 @@ from rdflib import URIRef
 from ... import labels
 from ... import namespaces as ns
 from ...labels import curie
+from ...store import EmbeddedStore
 from .html import Link, local
 
 if TYPE_CHECKING:
@@ -24,9 +26,29 @@ def select(store: Store, query: str) -> list[tuple[Any, ...]]:
     return [tuple(row) for row in store.select(query).rows]
 
 
+# the names looked up so far in the embedded store folder open now (its content never
+# changes: a rebuild opens another one): each process keeps those of one folder
+_NAMES: dict[Path, dict[URIRef, str | None]] = {}
+NAMES_KEPT = 100_000
+
+
 def label_map(store: Store, iris: Iterable[Any]) -> dict[URIRef, str]:
-    """The name of each IRI that has one (`ccgraph.labels.names`)."""
-    return labels.names(store, iris)
+    """The name of each IRI that has one (`ccgraph.labels.names`); for the embedded store,
+    each IRI is looked up once per store folder (the names of a page's links are mostly
+    those of the last: networks, fields, roles, countries)."""
+    if not isinstance(store, EmbeddedStore):
+        return labels.names(store, iris)
+    folder = store.path
+    known = _NAMES.get(folder)
+    if known is None or len(known) > NAMES_KEPT:
+        _NAMES.clear()
+        known = _NAMES[folder] = {}
+    wanted = {i for i in iris if isinstance(i, URIRef)}
+    missing = wanted - known.keys()
+    if missing:
+        found = labels.names(store, missing)
+        known.update((i, found.get(i)) for i in missing)
+    return {i: name for i in wanted if (name := known[i]) is not None}
 
 
 def link_map(store: Store, terms: Iterable[Any]) -> dict[URIRef, Link]:

@@ -22,7 +22,14 @@ from ..errors import InputError, QueryError
 from ..values import has_control, is_iri
 
 MARKER = "#+bindings"
-STYLES = ("constants", "values")
+STYLES = ("constants", "values", "patterns")
+# A sub-select that reads one pattern whole, `{ SELECT ?a ?b WHERE { ?a p ?b } }` (with at
+# most a FILTER), is how a saved query asks a row-at-a-time engine (Oxigraph) for a scan and
+# a hash join. rdflib evaluates a sub-select anew for each row it is joined with: the
+# "patterns" style (the memory store) puts such a sub-select back as its pattern, the same
+# solutions.
+_SCAN = re.compile(r"\{\s*SELECT\s+\?(\w+)\s+\?(\w+)\s+WHERE\s*\{\s*(\?(\w+)\s+(\S+)\s+\?(\w+)"
+                   r"\s*(?:FILTER\s*\((?:[^()]|\([^()]*\))*\)\s*)?)\}\s*\}", re.I)
 
 
 def term(value: Any) -> str:
@@ -72,6 +79,8 @@ def bind(text: str, bound: Sequence[tuple[str, Any]], style: str, where: Path) -
     """
     if style not in STYLES:
         raise ValueError(f"unknown binding style {style!r}")
+    if style == "patterns":  # before any value is in the text
+        text, style = _SCAN.sub(_as_pattern, text), "constants"
     if MARKER not in text:
         if bound:
             raise QueryError(f"{where}: no {MARKER} marker for the parameters")
@@ -92,6 +101,20 @@ def bind(text: str, bound: Sequence[tuple[str, Any]], style: str, where: Path) -
     if style == "values":  # one block per variable: Virtuoso fails on VALUES (?a ?b)
         binds += [f"VALUES ?{name} {{ {written} }}" for name, written in terms]
     return head + (" ".join(binds) or "# (parameters bound in place)") + body + tail
+
+
+def _as_pattern(scan: re.Match[str]) -> str:
+    """A one-pattern sub-select (`_SCAN`) that projects the pattern's two variables as the
+    pattern itself, among the other triples of its group (so that rdflib joins them as
+    one basic graph pattern), or as a group where the syntax wants one (after OPTIONAL,
+    MINUS, GRAPH, around UNION); any other as it is."""
+    if {scan.group(1), scan.group(2)} != {scan.group(4), scan.group(6)}:
+        return scan.group(0)
+    before, after = scan.string[: scan.start()], scan.string[scan.end() :]
+    if re.search(r"(OPTIONAL|MINUS|UNION|GRAPH\s+\S+)\s*$", before, re.I) \
+            or re.match(r"\s*UNION\b", after, re.I) or "FILTER" in scan.group(3).upper():
+        return "{ " + scan.group(3) + "}"
+    return scan.group(3).rstrip() + " ."
 
 
 def _in_subselects(body: str, variable: re.Pattern[str], term: str) -> str:

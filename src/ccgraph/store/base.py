@@ -56,8 +56,9 @@ class GraphSet(NamedTuple):
 
 
 class Store(Protocol):
-    # how saved-query parameters are bound: "constants" (terms in place of the variables)
-    # or "values" (a generated VALUES block, for remote endpoints); see ccgraph.queries
+    # how saved-query parameters are bound: "constants" (terms in place of the variables),
+    # "patterns" (the same, one-pattern sub-selects as patterns: rdflib) or "values" (a
+    # generated VALUES block, for remote endpoints); see ccgraph.queries.binding
     binding: str
 
     # `limit`: at most that many rows (triples) are read from the engine; None = all

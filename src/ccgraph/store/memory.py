@@ -18,7 +18,7 @@ class MemoryStore:
     Pickled as its dataset in N-Quads (serialized once, then reused), so a worker process
     gets its own copy."""
 
-    binding = "constants"
+    binding = "patterns"  # constants, one-pattern sub-selects as patterns (queries.binding)
 
     def __init__(self, dataset: Dataset | None = None):
         if dataset is None:

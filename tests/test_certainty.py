@@ -4,8 +4,9 @@ evidence that contradicts itself. Counts: tests/test_certainty_counts.py.
 Every expected answer is written by hand from the sources (data/{gai,eurocities,bjcem}_*.csv,
 unchanged copies of the reference tables, their notes, data/uccn_members.csv), never from
 program output, with the rule of docs/model.md, "Time bounds". The as-of answers run on
-every backend: rdflib in memory, embedded Oxigraph, an Oxigraph server (and Virtuoso when
-CCGRAPH_TEST_VIRTUOSO=1).
+embedded Oxigraph, an Oxigraph server (and Virtuoso when CCGRAPH_TEST_VIRTUOSO=1); those of
+GAI at its dates and of the Eurocities founders on rdflib in memory too (tests/engines.py,
+FAST_BACKENDS, says why).
 """
 
 from __future__ import annotations
@@ -25,9 +26,8 @@ from ccgraph import queries
 from ccgraph.bounds import derive
 from ccgraph.errors import InputError
 from ccgraph.validation import validate
-from engines import REMOTE_BACKENDS
+from engines import BACKENDS, FAST_BACKENDS
 
-BACKENDS = ("memory", "embedded", *REMOTE_BACKENDS)
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 # --- the lists of the sources ---------------------------------------------------------
@@ -110,7 +110,7 @@ UCCN_CASES = [  # member, date, status in UCCN (None: not a member)
 ]
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", FAST_BACKENDS)
 def test_uccn_start_and_end_at_their_precision(ask, backend):
     for member, date, status in UCCN_CASES:
         rows = [r for r in ask(backend, "networks-of", member=member, date=date)
@@ -141,7 +141,7 @@ GAI_CASES = [  # member, date, status (None: not a member); 1997-07-25, 2021-03-
 ]
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", FAST_BACKENDS)
 def test_gai_members_one_by_one(ask, backend):
     for member, date, status in GAI_CASES:
         assert gai(ask, backend, date).get(member) == status, (member, date)
@@ -196,7 +196,7 @@ def bodies(date: str) -> dict[str, str]:
             for name, day in BJCEM_BODIES.items()}
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", FAST_BACKENDS)
 def test_bjcem_countries_and_bodies(ask, backend):
     assert bjcem(ask, backend, "2001-06-30") == ({}, {})  # founded in July 2001
     # on 2015-01-01 the 2015 list may not have been made yet: its countries only
@@ -227,7 +227,7 @@ def test_bjcem_countries_and_bodies(ask, backend):
 # --- the certainty parameter -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", FAST_BACKENDS)
 def test_certainty_of_networks_shared_and_multi(ask, backend):
     def networks(certainty):
         return {r["network"].rsplit("/", 1)[1]: r["status"] for r in ask(

@@ -18,9 +18,7 @@ import pytest
 
 from ccgraph import namespaces as ns
 from ccgraph import queries
-from engines import REMOTE_BACKENDS
-
-BACKENDS = ("memory", "embedded", *REMOTE_BACKENDS)
+from engines import BACKENDS, FAST_BACKENDS
 
 # rdflib's SPARQL engine warns about its own deprecated calls, hundreds of thousands of times
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -106,7 +104,7 @@ def test_backends_agree(run, backend, name, values):
 # --- members-at ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", FAST_BACKENDS)
 @pytest.mark.parametrize(("date", "members", "countries"), [
     ("2014-11-30", 41, None),   # before the 2014 round: 41 cities (checks table)
     ("2014-12-01", 69, 32),     # the round's day counts: 69 cities from 32 countries
@@ -127,7 +125,7 @@ def test_uccn_size_at_dates(run, backend, date, members, countries):
     assert all(r["field"] == r["role"] for r in rows)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", FAST_BACKENDS)
 def test_italian_uccn_cities(run, backend):
     at_2018 = run(backend, "members-at", network="uccn", date="2018-06-01", country="it")
     assert set(column(at_2018, "label")) == SEED_000_ITALIAN
@@ -141,7 +139,7 @@ def test_italian_uccn_cities(run, backend):
                              "start": "2014-12-01", "end": "", "status": "certain"}]
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", FAST_BACKENDS)
 def test_members_at_reads_precision_and_end(run, backend):
     # Lyon: Media Arts since 2008 (a year only), changed to Literature on 2023-10-31
     def lyon(date):
@@ -175,7 +173,7 @@ def statuses(answer) -> dict[str, str]:
     return {r["label"]: r["status"] for r in table(answer)}
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", FAST_BACKENDS)
 def test_seed_003_lists_on_their_last_day(run, backend):
     gai = table(run(backend, "members-at", network="gai", date="2021-03-01", certainty="certain"))
     assert len(gai) == 33  # "As of today it gathers 33 Public Administrations"
@@ -197,7 +195,7 @@ def test_seed_003_lists_on_their_last_day(run, backend):
                             date="2021-02-28")).values()) == {"possible"}
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", FAST_BACKENDS)
 def test_bjcem_countries_after_the_lists_of_2019(run, backend):
     # seed 003 lists 21 member countries and 4 external partners; the complete list of
     # December 2019 omits Croatia, Portugal, Spain (listed in 2015, so gone by 2019-12-31),
@@ -222,7 +220,7 @@ def test_bjcem_countries_after_the_lists_of_2019(run, backend):
         ("GAI – Association for the Circuit of Young Italian Artists", "Network"): "certain"}
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", FAST_BACKENDS)
 def test_members_at_is_ordered_by_label(run, backend):
     labels = column(run(backend, "members-at", network="gai", date="2022-01-01"), "label")
     assert labels[:3] == ["Ancona", "Asti", "Bari"]
@@ -232,7 +230,7 @@ def test_members_at_is_ordered_by_label(run, backend):
 # --- networks-of -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", FAST_BACKENDS)
 def test_networks_of_turin(run, backend):
     def networks(date):
         return [(r["network"].rsplit("/", 1)[1], r["status"]) for r in
@@ -265,7 +263,7 @@ def test_networks_of_turin(run, backend):
         [iri("network/gai")]
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", FAST_BACKENDS)
 def test_networks_of_a_country_and_a_city_that_changed_field(run, backend):
     italy = table(run(backend, "networks-of", member="Italy", date="2021-03-01"))
     assert [(r["network"], r["role"], r["status"]) for r in italy] == \
@@ -281,7 +279,7 @@ def test_networks_of_a_country_and_a_city_that_changed_field(run, backend):
 # --- shared-members ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", FAST_BACKENDS)
 def test_gai_members_that_were_creative_cities(run, backend):
     def shared(date):
         rows = table(run(backend, "shared-members", network_a="gai", network_b="uccn", date=date))
@@ -304,7 +302,7 @@ def test_gai_members_that_were_creative_cities(run, backend):
                                          certainty="certain"), "label")
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", FAST_BACKENDS)
 def test_shared_members_of_other_pairs(run, backend):
     coordination = run(backend, "shared-members", network_a="uccn-italy", network_b="uccn",
                        date="2021-03-01")
@@ -320,7 +318,7 @@ def test_shared_members_of_other_pairs(run, backend):
 # --- joined-between ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", FAST_BACKENDS)
 def test_joined_between(run, backend):
     def joined(start, end):
         return [(r["label"], r["start"], r["status"]) for r in table(run(
@@ -354,7 +352,7 @@ def test_joined_between(run, backend):
     assert ("Lyon", "Literature") in {(r["label"], r["field"]) for r in rows_2023}
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", FAST_BACKENDS)
 def test_joined_between_from_the_bounds(run, backend):
     def joined(start, end):
         return statuses(run(backend, "joined-between", network="gai",
@@ -385,7 +383,7 @@ def counts(answer) -> dict[str, int]:
     return {str(row[0]): int(row[-1]) for row in answer.rows}
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", FAST_BACKENDS)
 def test_field_counts(run, backend):
     end_2023 = run(backend, "field-counts", date="2023-12-31")
     assert list(counts(end_2023).items()) == [
@@ -401,7 +399,7 @@ def test_field_counts(run, backend):
         "Design": 53, "Film": 30, "Media Arts": 27, "Architecture": 5}
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", FAST_BACKENDS)
 def test_field_counts_of_one_country(run, backend):
     italy = run(backend, "field-counts", date="2020-01-01", country="IT")
     assert counts(italy) == {"Crafts and Folk Art": 3, "Gastronomy": 3, "Music": 2, "Design": 1,
@@ -412,7 +410,7 @@ def test_field_counts_of_one_country(run, backend):
 # --- country-counts ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", FAST_BACKENDS)
 @pytest.mark.parametrize(("date", "countries", "members", "italy"), [
     ("2014-12-01", 32, 69, 3),    # Bologna, Fabriano, Turin
     ("2015-12-11", 54, 116, 5),   # + Parma, Rome
@@ -423,7 +421,7 @@ def test_country_counts(run, backend, date, countries, members, italy):
     assert len(rows) == countries and sum(rows.values()) == members and rows["IT"] == italy
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", FAST_BACKENDS)
 def test_country_counts_of_country_members(run, backend):
     def both(answer):
         return {str(row[0]): (int(row[1]), int(row[2])) for row in answer.rows}
@@ -445,7 +443,7 @@ def test_country_counts_of_country_members(run, backend):
 # --- multi-network -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", FAST_BACKENDS)
 def test_multi_network(run, backend):
     def multi(date, least, certainty="any"):
         return [(r["label"], int(r["networks"]), r["network_list"], r["status"])
@@ -471,7 +469,7 @@ def test_multi_network(run, backend):
 # --- claims-check ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", FAST_BACKENDS)
 def test_claims_check(run, backend):
     rows = {r["claim"].removeprefix(iri("claim/")): r for r in table(run(backend, "claims-check"))}
     # seed 000, seed 003, data/uccn_totals.csv, data/network_claims.csv
@@ -530,7 +528,7 @@ def test_claims_check(run, backend):
 # --- field-changes, seats, timeline, countries-with-field ---------------------------------
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", FAST_BACKENDS)
 def test_field_changes(run, backend):
     assert table(run(backend, "field-changes")) == [
         {"member": iri("city/fr/lyon"), "label": "Lyon", "from_field": "Media Arts",
@@ -539,7 +537,7 @@ def test_field_changes(run, backend):
     assert run(backend, "field-changes", network="gai").rows == ()
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", FAST_BACKENDS)
 def test_seats(run, backend):
     # seed 003: BJCEM "is based in Brussels, and the general secretariat holds office in
     # Turin"; GAI's "National presidency and secretariat are ... assigned to the City of Turin"
@@ -557,7 +555,7 @@ UCCN_JOINED = {2004: 1, 2005: 5, 2006: 3, 2008: 7, 2009: 3, 2010: 8, 2011: 2, 20
                2014: 28, 2015: 47, 2017: 64, 2019: 66, 2021: 49, 2023: 56 - 1, 2025: 55}
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", FAST_BACKENDS)
 def test_timeline(run, backend):
     rows = [(int(r["year"]), int(r["joined"]), int(r["total"]))
             for r in table(run(backend, "timeline", network="uccn"))]
@@ -584,7 +582,7 @@ def test_timeline(run, backend):
         (2015, 20, 20, 38), (2016, 1, 21, 38), (2019, 14, 35, 38), (2021, 2, 37, 38)]
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", FAST_BACKENDS)
 def test_bjcem_countries_with_a_city_of_music(run, backend):
     def music(date):
         return counts(run(backend, "countries-with-field", date=date))

@@ -22,7 +22,7 @@ from ccgraph.errors import InputError
 from ccgraph.sources import QUERIES_DIR
 from ccgraph.store import EmbeddedStore, MemoryStore, current_store
 from ccgraph.store.remote import RemoteStore
-from engines import REMOTE_BACKENDS
+from engines import BACKENDS
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -250,8 +250,15 @@ def snapshot(store):
     return state
 
 
-@pytest.mark.parametrize("backend", ["memory", "embedded", *REMOTE_BACKENDS])
-@pytest.mark.parametrize("name", NAMES)
+# on the memory store, the two queries that between them take every parameter type looked
+# up in the store (network, member, country, field; a date, an integer or a choice is
+# refused or made a term before any store sees it): tests/engines.py, FAST_BACKENDS, says why
+ON_MEMORY = ("members-at", "networks-of")
+
+
+@pytest.mark.parametrize(("name", "backend"), [
+    (name, backend) for name in NAMES for backend in BACKENDS
+    if backend != "memory" or name in ON_MEMORY])
 def test_hostile_values_are_rejected_or_match_nothing(all_stores, backend, name):
     store = all_stores[backend]
     query = queries.get(name)
@@ -271,7 +278,7 @@ def test_hostile_values_are_rejected_or_match_nothing(all_stores, backend, name)
     assert snapshot(store) == before
 
 
-@pytest.mark.parametrize("backend", ["memory", "embedded", *REMOTE_BACKENDS])
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_hostile_literal_bound_past_the_checks_matches_nothing(all_stores, backend):
     """Even a term that skipped `resolve` is bound as one RDF term, never as query text."""
     store = all_stores[backend]

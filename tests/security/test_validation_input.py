@@ -28,7 +28,7 @@ from ccgraph import namespaces as ns
 from ccgraph.cli import main
 from ccgraph.export import context
 from ccgraph.namespaces import CCN
-from ccgraph.sources import load_dataset, load_files, parse_file
+from ccgraph.sources import load_files, parse_file
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 SUFFIXES = {"turtle": ".ttl", "jsonld": ".jsonld", "ntriples": ".nt", "trig": ".trig",
@@ -94,13 +94,13 @@ def strip_membership(export: Path, fmt: str, target: Path) -> Path:
 
 
 @pytest.mark.parametrize("fmt", SUFFIXES)
-def test_export_validates_as_the_shipped_data(exports, shipped_counts, fmt):
+def test_export_validates_as_the_shipped_data(exports, shipped_counts, dataset, fmt):
     code, report = validate_json(exports[fmt])
     assert code == 0
     assert report["counts"] == shipped_counts
     # ... having read every triple: an empty read would conform too
     read = set(load_files([exports[fmt]]).triples((None, None, None)))
-    assert len(read) == len(set(load_dataset().triples((None, None, None))))
+    assert len(read) == len(set(dataset.triples((None, None, None))))
 
 
 @pytest.mark.parametrize("fmt", SUFFIXES)
@@ -115,8 +115,8 @@ def test_export_with_a_stripped_membership_does_not_conform(exports, tmp_path, f
     assert (str(TURIN_DESIGN), "http://www.w3.org/ns/org#organization") in violations
 
 
-def test_trig_keeps_every_named_graph(exports):
-    shipped = load_dataset()
+def test_trig_keeps_every_named_graph(exports, dataset):
+    shipped = dataset
     loaded = load_files([exports["trig"]])
 
     def graphs(dataset: Dataset) -> dict[URIRef, int]:
@@ -126,8 +126,8 @@ def test_trig_keeps_every_named_graph(exports):
 
 
 @pytest.mark.parametrize("fmt", ["nquads", "json-ld"])
-def test_other_quad_formats_keep_every_quad(tmp_path, shipped_counts, fmt):
-    shipped = load_dataset()
+def test_other_quad_formats_keep_every_quad(tmp_path, shipped_counts, dataset, fmt):
+    shipped = dataset
     path = tmp_path / ("export.nq" if fmt == "nquads" else "export.jsonld")
     path.write_bytes(shipped.serialize(format=fmt, encoding="utf-8"))
     loaded = load_files([path])
@@ -140,9 +140,9 @@ def test_other_quad_formats_keep_every_quad(tmp_path, shipped_counts, fmt):
     assert (code, report["counts"]) == (0, shipped_counts)
 
 
-def test_parse_file_merges_named_graphs_into_the_graph(exports):
+def test_parse_file_merges_named_graphs_into_the_graph(exports, dataset):
     graph = parse_file(exports["trig"])
-    assert len(graph) == len(set(load_dataset().triples((None, None, None))))
+    assert len(graph) == len(set(dataset.triples((None, None, None))))
 
 
 # --- input with no triples ------------------------------------------------------------

@@ -17,7 +17,8 @@ in the calling thread, so another process on the machine does not count), the me
 query makes and the conversion of every row to rdflib terms.
 
 Run: python bench/queries.py [--repeat N] [--sizes 100000 1000000] [--workdir DIR]
-(--workdir keeps the synthetic stores for the next run, and for bench/remote.py).
+[--only QUERY ...] (--workdir keeps the synthetic stores for the next run, and for
+bench/remote.py).
 """
 
 from __future__ import annotations
@@ -255,7 +256,11 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000])
     parser.add_argument("--workdir", type=Path, help="keep the built stores here")
     parser.add_argument("--no-fresh", action="store_true", help="skip point 1")
+    parser.add_argument("--only", nargs="*", choices=sorted(PARAMS), metavar="QUERY",
+                        help="measure these saved queries only")
     args = parser.parse_args()
+    for name in set(PARAMS) - set(args.only or PARAMS):
+        del PARAMS[name]
 
     from ccgraph.store import EmbeddedStore
 

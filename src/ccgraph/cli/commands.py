@@ -209,7 +209,7 @@ def run_validate(args: argparse.Namespace) -> int:
     Each result names the file and line it comes from; bad input (every bad cell of the
     tables at once) is also written in a CI format when one is asked for, then exit 2."""
     from ..reports import render, render_problems
-    from ..sources import completed, data_files, load_dataset, load_files
+    from ..sources import complete, data_files, load_dataset, load_files
     from ..validation import validate
 
     _progress("reading the data")
@@ -220,7 +220,7 @@ def run_validate(args: argparse.Namespace) -> int:
             if next(iter(given.quads((None, None, None, None))), None) is None:
                 names = ", ".join(str(path) for path in files)
                 raise InputError(f"{names}: nothing to validate (no triples)")
-            dataset = completed(given)
+            dataset = complete(given)
         else:
             files = data_files()
             dataset = load_dataset()

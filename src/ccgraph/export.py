@@ -46,9 +46,7 @@ def serialize(dataset: Dataset, fmt: str) -> bytes:
 def write_atomically(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file in the same folder, then rename:
     on any failure the old file is untouched and no partial file is left."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError(f"{path}: no such folder {folder}")
+    folder = writable_folder(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # as open() would make it, not mkstemp's 0600
@@ -63,6 +61,15 @@ def write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def writable_folder(path: Path) -> Path:
+    """The folder `path` is to be written in; an input error when there is none (checked
+    before an export's work as well as at the write)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(f"{path}: no such folder {folder}")
+    return folder
 
 
 def _umask() -> int:

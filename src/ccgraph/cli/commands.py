@@ -149,10 +149,13 @@ def run_sparql(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from ..export import serialize, write_atomically
+    from ..export import serialize, writable_folder, write_atomically
     from ..reasoning import with_inferences
     from ..sources import load_dataset
 
+    to_file = args.output and str(args.output) != "-"
+    if to_file:
+        writable_folder(args.output)  # a missing folder said at once, not after the work
     _progress("reading the sources")
     dataset = load_dataset()
     if args.inferred:
@@ -160,7 +163,7 @@ def run_export(args: argparse.Namespace) -> int:
         dataset = with_inferences(dataset, "owlrl")
     _progress(f"writing {args.format}")
     data = serialize(dataset, args.format)
-    if args.output and str(args.output) != "-":
+    if to_file:
         write_atomically(args.output, data)
     else:
         sys.stdout.buffer.write(data)

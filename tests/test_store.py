@@ -92,6 +92,20 @@ def test_failed_build_leaves_the_previous_store_answering(project: Path):
     assert sorted(p.name for p in (project / "store").iterdir()) == listing  # nothing left over
 
 
+def test_an_iri_rdflib_reads_but_rdf_refuses_is_an_input_error(project: Path):
+    """rdflib reads `<http://example.org/{x}>` (with a warning); Oxigraph, rightly, does
+    not take it: the build says which IRI and which source's graph, exit 2."""
+    with (project / "data" / "gazetteer.ttl").open("a", encoding="utf-8") as handle:
+        handle.write("<https://w3id.org/ccgraph/id/city/it/turin> "
+                     "<http://www.w3.org/2000/01/rdf-schema#seeAlso> <http://example.org/{x}> .\n")
+    build = ccgraph(project, "build")
+    assert build.returncode == 2
+    [line] = build.stderr.splitlines()
+    assert line.startswith("ccgraph: error: <http://example.org/{x}> in graph "
+                           "<https://w3id.org/ccgraph/graph/gazetteer>: not an IRI"), line
+    assert sorted(p.name for p in (project / "store").iterdir()) == ["build.lock"]
+
+
 def test_force_rebuilds_the_same_sources(project: Path):
     assert ccgraph(project, "build").returncode == 0
     first = pointer(project)

@@ -32,7 +32,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import StoreError
+from ..errors import InputError, StoreError
 from ..layout import digest, watched_files
 from ..naming import base, slug
 from ..version import __version__
@@ -244,7 +244,11 @@ def _quads(dataset: Dataset) -> tuple[list, list]:
 
     named, union, seen = [], [], set()
     for s, p, o, g in dataset.quads((None, None, None, None)):
-        triple = (term(s), term(p), term(o))
+        try:
+            triple = (term(s), term(p), term(o))
+        except ValueError as error:  # an IRI rdflib read but RDF does not allow
+            bad = next(n for n in (s, p, o) if n not in made)
+            raise InputError(f"<{bad}> in graph <{g}>: not an IRI ({error})") from None
         named.append(ox.Quad(*triple, term(g)))
         if (s, p, o) not in seen:
             seen.add((s, p, o))

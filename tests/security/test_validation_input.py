@@ -26,7 +26,7 @@ from rdflib.namespace import RDF, RDFS, SH
 from ccgraph import intake
 from ccgraph import namespaces as ns
 from ccgraph.cli import main
-from ccgraph.export import context
+from ccgraph.export import context, serialize
 from ccgraph.namespaces import CCN
 from ccgraph.sources import load_files, parse_file
 
@@ -62,13 +62,15 @@ def shipped_counts() -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def exports(tmp_path_factory) -> dict[str, Path]:
-    """The shipped data exported once in every format of `ccgraph export`."""
+def exports(tmp_path_factory, dataset) -> dict[str, Path]:
+    """The shipped data exported once in every format of `ccgraph export`: the bytes its
+    `serialize` writes, of the session's dataset (the command reads the sources again for
+    each; tests/test_export.py runs it)."""
     folder = tmp_path_factory.mktemp("exports")
     paths = {}
     for fmt, suffix in SUFFIXES.items():
         paths[fmt] = folder / f"export{suffix}"
-        assert run("export", "--format", fmt, "-o", str(paths[fmt]))[0] == 0
+        paths[fmt].write_bytes(serialize(dataset, fmt))
     return paths
 
 

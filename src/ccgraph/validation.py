@@ -16,7 +16,8 @@ How it runs, and why (docs/performance.md, "SHACL validation at scale"):
 - The data is read where it is: an rdflib Graph or Dataset (all its graphs as one, never
   modified: SPARQL runs on an in-memory Oxigraph copy), or a pyoxigraph Store (its default
   graph, e.g. a built store, where the default graph is the merge of the sources).
-- With inference, pySHACL computes the closure of data + ontology on a copy first.
+- With inference, the closure of data + ontology is computed first, on a copy, with
+  pySHACL's owlrl semantics (ccgraph.reasoning.closure).
 - A shape the engine does not evaluate (ccgraph.shacl.unsupported: sh:closed, SHACL-AF
   rules...) runs with pySHACL over an rdflib copy; the reports are merged.
 - Given the files the data was read from (`sources=`), each result is located in them
@@ -43,7 +44,7 @@ from . import namespaces as ns
 from . import shacl
 from .errors import InputError
 from .locations import Location, Locator
-from .reasoning import check_profile
+from .reasoning import check_profile, closure
 from .reports import SEVERITIES, local_name, render
 from .reports import show as _show
 from .sources import ONTOLOGY_FILE, SHAPES_DIR, parse_file
@@ -141,8 +142,9 @@ def validate(
     from, each result is located in them (`Result.location`).
 
     `inference` ("none", "rdfs", "owlrl") validates the closure of data + ontology
-    (ontology/ccn.ttl, read only then) as pySHACL computes it: its RDFS closure leaves out
-    the rules that rewrite literals. `data` and `shapes` are never modified.
+    (ontology/ccn.ttl, read only then, added whole) with owlrl and pySHACL's semantics
+    (`reasoning.closure`): its RDFS closure leaves out the rules that rewrite literals.
+    `data` and `shapes` are never modified.
     """
     check_profile(inference)
     shapes = shapes if shapes is not None else load_shapes()
@@ -151,9 +153,11 @@ def validate(
                  if (s, RDF.type, RDFS.Class) in shapes or (s, RDF.type, OWL.Class) in shapes}
     by_pyshacl = {s for s in targeted if shacl.unsupported(shapes, s)}
     source = data
-    if inference != "none":  # pySHACL's own closure, of our own copy
-        source = _union_copy(data)
-        _run(source, ns.new_graph(), inference=inference, ontology=_ontology())
+    if inference != "none":  # the closure pySHACL computes, of data + ontology
+        asserted = _union_copy(data)
+        asserted += _ontology()  # (pySHACL's ont_graph mixed in only its axioms)
+        source = ns.new_graph()  # rdflib's default store: pySHACL's own shapes need it
+        source.addN((s, p, o, source) for s, p, o in closure(asserted, inference))
     collecting = gc.isenabled()
     gc.disable()  # the engine makes millions of objects and few cycles: at 1M quads, the
     try:  # collector's passes over them took a third of the time (docs/performance.md)
@@ -294,8 +298,8 @@ def _to_oxigraph(node: Node):
         raise InputError(f"cannot validate a graph that holds {node!r}") from None
 
 
-def _run(data, shapes: Graph, *, inference: str = "none", ontology: Graph | None = None) -> Graph:
-    """One pySHACL pass over an rdflib graph (our own copy: inference changes it in
+def _run(data, shapes: Graph) -> Graph:
+    """One pySHACL pass over an rdflib graph (our own copy, which pySHACL may change in
     place); its report graph."""
     import pyshacl  # heavy: only on the validation path
     from pyshacl.errors import ReportableRuntimeError
@@ -304,8 +308,6 @@ def _run(data, shapes: Graph, *, inference: str = "none", ontology: Graph | None
         _, report, _ = pyshacl.validate(
             data,
             shacl_graph=shapes,
-            ont_graph=ontology,
-            inference=inference,
             advanced=True,  # SPARQL-based targets (SHACL-AF)
             inplace=True,  # `data` is validate()'s own copy
             allow_warnings=True,  # so sh:conforms agrees with Report.conforms

@@ -5,7 +5,7 @@ remote store answers, and what `srj` answers are written in)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -18,43 +18,20 @@ XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
 def from_oxigraph(term: Any) -> Identifier | None:
     """The rdflib term of a pyoxigraph term (None, an unbound variable, stays None).
-    Called for every cell of an answer: it dispatches on the exact type (pyoxigraph's
-    term classes are final), its one lookup instead of an import and two isinstance."""
-    if term is None:
-        return None
-    make = _MAKERS.get(type(term))
-    if make is None:
-        make = _maker(type(term))
-    return make(term)
-
-
-def _maker(kind: type) -> Callable[[Any], Identifier]:
+    Called for every cell of an answer: it tests the exact class (pyoxigraph's term
+    classes are final), cheaper than `isinstance`."""
     import pyoxigraph as ox
 
+    if term is None:
+        return None
+    kind = type(term)
     if kind is ox.NamedNode:
-        _MAKERS[kind] = _iri
-    elif kind is ox.BlankNode:
-        _MAKERS[kind] = _bnode
-    elif kind is ox.Literal:
-        _MAKERS[kind] = _any_literal
-    else:
-        raise TypeError(f"not an RDF term of Oxigraph: {kind.__name__}")
-    return _MAKERS[kind]
-
-
-def _iri(term: Any) -> URIRef:
-    return URIRef(term.value)
-
-
-def _bnode(term: Any) -> BNode:
-    return BNode(term.value)
-
-
-def _any_literal(term: Any) -> Literal:
-    return _literal(term.value, term.language, term.datatype.value)
-
-
-_MAKERS: dict[type, Callable[[Any], Identifier]] = {}
+        return URIRef(term.value)
+    if kind is ox.BlankNode:
+        return BNode(term.value)
+    if kind is ox.Literal:
+        return _literal(term.value, term.language, term.datatype.value)
+    raise TypeError(f"not an RDF term of Oxigraph: {kind.__name__}")
 
 
 @lru_cache(maxsize=4096)

@@ -114,3 +114,36 @@ def test_the_closure_is_the_one_pyshacl_computes(profile):
     ours = named(closure(data, profile))
     assert ours == named(theirs)
     assert len(ours) > len(named(data)) + 100  # it did infer
+
+
+def test_the_closure_leaves_owlrls_vocabularies_as_it_found_them(monkeypatch):
+    """`closure` lends owlrl terms made once while it runs (the test above holds its
+    closure to pySHACL's, made with owlrl's own vocabularies); afterwards owlrl reads
+    rdflib's vocabularies again, even when the closure failed."""
+    import owlrl
+    import owlrl.OWLRL
+    import owlrl.RDFSClosure
+    from rdflib.namespace import RDFS
+
+    def vocabularies():
+        return (owlrl.OWLRL.OWL, owlrl.OWLRL.RDFS, owlrl.RDFSClosure.RDF)
+
+    data = Graph().parse(Path(__file__).parent / "fixtures" / "reasoning" / "memberships.ttl")
+    closure(data, "owlrl")
+    assert all(a is b for a, b in zip(vocabularies(), (OWL, RDFS, RDF), strict=True))
+
+    seen = []
+
+    class Failing:
+        def __init__(self, *args, **kwargs):
+            seen.append(vocabularies())
+
+        def expand(self, graph):
+            raise RuntimeError("stopped")
+
+    monkeypatch.setattr(owlrl, "DeductiveClosure", Failing)
+    with pytest.raises(RuntimeError, match="stopped"):
+        closure(data, "rdfs")
+    assert seen and seen[0][0] is not OWL  # the swap was in place ...
+    # ... and undone
+    assert all(a is b for a, b in zip(vocabularies(), (OWL, RDFS, RDF), strict=True))

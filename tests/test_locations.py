@@ -114,6 +114,28 @@ def test_every_membership_of_the_table_is_located_at_its_row_and_column():
         assert (missing.line, missing.column) == (line, None)
 
 
+
+def test_locating_under_a_profiler_keeps_the_profiler(tmp_path: Path):
+    """Rows are traced with sys.setprofile: run under cProfile (a profiler written in C,
+    which sys.setprofile cannot take back), locating still works and the profiler is
+    active again afterwards."""
+    import cProfile
+    import sys
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        locator = Locator([DATA_DIR / "uccn_members.csv"])
+        membership = ns.membership(ns.network("uccn"), ns.city("IT", "Turin"),
+                                   ns.field("Design"))
+        where = locator.locate(membership, ORG.role, ns.field("Design"))
+        still = sys.getprofile()
+    finally:
+        profiler.disable()
+    assert still is profiler
+    [(line, _)] = [(n, r) for n, r in uccn_rows() if (r["city"], r["field"]) == ("Turin", "Design")]
+    assert (where.line, where.column) == (line, "field")
+
 BROKEN = """\
 @prefix ccn: <https://w3id.org/ccgraph/ontology#> .
 @prefix org: <http://www.w3.org/ns/org#> .

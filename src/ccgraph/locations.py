@@ -229,7 +229,10 @@ def traced(mapper: Callable[[Path], Graph], path: Path) -> list[Made]:
     try:
         graph = mapper(path)
     finally:
-        sys.setprofile(previous)
+        if previous is None or callable(previous):
+            sys.setprofile(previous)
+        else:  # a profiler written in C (cProfile): it installs itself again
+            previous.enable()
         tables.READS.reset(token)
     made: list[Made] = []
     for target, triple, recent in added:

@@ -88,7 +88,7 @@ def _urls(cell: str) -> Iterator[URIRef]:
 def snapshots(path: Path) -> Graph:
     """A network's snapshots as sources (seed 003's snapshot is data/sources.ttl's)."""
     name, _ = _network(path)
-    graph = ns.new_graph()
+    graph = ns.table_graph()
     columns = {"snapshot", "date", "date_basis", "claimed_count", "listed_count", "source_url"}
     for line, row in csv_rows(path, columns):
         if not SLUG.fullmatch(row["snapshot"]):
@@ -120,7 +120,7 @@ def snapshots(path: Path) -> Graph:
 @lru_cache(maxsize=4)
 def _gazetteer(path: Path) -> dict[tuple[str, str, str], URIRef]:
     """(class, country IRI, lower-case label) -> place, for the places of a gazetteer file."""
-    graph = ns.new_graph()
+    graph = ns.table_graph()
     if path.is_file():
         intake.parse(path, "turtle", graph)
     places: dict[tuple[str, str, str], URIRef] = {}
@@ -184,7 +184,7 @@ def _stated_role(words: str) -> URIRef | None:
 def attestations(path: Path) -> Graph:
     """A network's attestations, the memberships they attest and its complete lists."""
     name, network = _network(path)
-    graph = ns.new_graph()
+    graph = ns.table_graph()
     columns = {"member", "kind", "country_iso2", "attested_on", "snapshot", "complete_list",
                "role", "source_url", "quote"}
     rows = []
@@ -260,7 +260,7 @@ def attestations(path: Path) -> Graph:
 
 def claims(path: Path) -> Graph:
     """The sizes the snapshots claim, as size claims (data/network_claims.csv)."""
-    graph = ns.new_graph()
+    graph = ns.table_graph()
     columns = {"claim", "network", "snapshot", "measure", "value", "qualifier", "kind",
                "role", "as_of", "quote"}
     for line, row in csv_rows(path, columns):

@@ -133,7 +133,7 @@ def _names(note: str) -> Iterator[tuple[URIRef, Literal]]:
 
 def uccn_members(path: Path) -> Graph:
     """The reference table of UCCN memberships, 2004-2025: one membership per row."""
-    graph = ns.new_graph()
+    graph = ns.table_graph()
     rows = list(
         csv_rows(
             path,
@@ -212,7 +212,7 @@ def uccn_members(path: Path) -> Graph:
 
 def countries(path: Path) -> Graph:
     """Countries with their ISO 3166-1 alpha-2 codes and names."""
-    graph = ns.new_graph()
+    graph = ns.table_graph()
     for line, row in csv_rows(path, {"iso2", "name_en", "name_it", "note"}):
         code = iso2(path, line, row["iso2"])
         country = ns.country(code)
@@ -228,7 +228,7 @@ def countries(path: Path) -> Graph:
 
 def uccn_totals(path: Path) -> Graph:
     """Published UCCN totals (reference notes, section 3) as size claims."""
-    graph = ns.new_graph()
+    graph = ns.table_graph()
     columns = {"claim", "measure", "value", "field", "as_of", "basis", "quote", "cited"}
     for line, row in csv_rows(path, columns):
         if not re.fullmatch(r"[a-z0-9-]+", row["claim"]):

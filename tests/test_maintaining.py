@@ -6,6 +6,8 @@ recipes and the repository's .pre-commit-hooks.yaml are checked too."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import re
 import shlex
@@ -142,14 +144,31 @@ def located(fmt: str, out: str, err: str) -> set[tuple[str, int]]:
     return spots
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_a_mistake_in_a_designation_round_is_reported_at_its_line(worked: Path, capsys, fmt):
-    """The round's first row given to Turin, a Creative City of Design since 2014: one city
-    in two fields at once, which a shape refuses (exit 1)."""
-    line = plant(worked, "uccn_members.csv", "Trieste,", "Trieste,", "Turin,")
-    code, out, err = run(capsys, str(worked), "--format", fmt)
+@pytest.fixture(scope="module")
+def designation_mistake(tmp_path_factory) -> tuple[int, dict[str, str]]:
+    """The worked examples with the round's first row given to Turin, a Creative City of
+    Design since 2014: one city in two fields at once, which a shape refuses. Validated once,
+    the text report on stdout and every other format written with --report: (the row's
+    line, {format: report})."""
+    folder = tmp_path_factory.mktemp("designation") / "data"
+    shutil.copytree(DATA_DIR, folder)
+    apply(folder, blocks())
+    line = plant(folder, "uccn_members.csv", "Trieste,", "Trieste,", "Turin,")
+    reports = {fmt: folder.parent / f"report.{fmt}" for fmt in FORMATS if fmt != "text"}
+    text = io.StringIO()
+    with contextlib.redirect_stdout(text):
+        code = main(["validate", str(folder), "--format", "text",
+                     *[arg for fmt, path in reports.items()
+                       for arg in ("--report", f"{fmt}={path}")]])
     assert code == 1
-    assert ("uccn_members.csv", line) in located(fmt, out, err)
+    return line, {"text": text.getvalue(),
+                  **{fmt: path.read_text(encoding="utf-8") for fmt, path in reports.items()}}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_mistake_in_a_designation_round_is_reported_at_its_line(designation_mistake, fmt):
+    line, reports = designation_mistake
+    assert ("uccn_members.csv", line) in located(fmt, reports[fmt], "")
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -182,10 +201,12 @@ def test_the_ci_recipes_are_yaml_running_real_commands():
         document = yaml.safe_load(recipe)
         text = json.dumps(document)
         commands += re.findall(r"ccgraph (validate[^\"]*?)(?: >|\")", text)
-    assert {c.split("--format ")[1].split()[0] for c in commands if "--format" in c} == \
-        {"github", "sarif", "junit"}
+    written = set()
     for command in commands:
-        parser.parse_args(shlex.split(command))  # exits on a wrong option
+        args = parser.parse_args(shlex.split(command))  # exits on a wrong option
+        written |= {args.format} | {fmt for fmt, _ in args.report}
+    assert written == {"github", "sarif", "junit"}
+    assert "sarif_file: ccgraph.sarif" in PAGE and "--report sarif=ccgraph.sarif" in PAGE
 
 
 def test_the_pre_commit_hooks():

@@ -4,6 +4,8 @@ each naming file and line; exit codes as before (0, 1, 2)."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import shutil
 from importlib.resources import files
@@ -64,6 +66,22 @@ def bad_table(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def planted_reports(planted: Path, tmp_path_factory) -> dict[str, str]:
+    """One validation of the planted copy (exit 1): GitHub annotations on stdout, SARIF and
+    JUnit written beside it with --report, as docs/maintaining.md's CI recipe does."""
+    folder = tmp_path_factory.mktemp("reports")
+    github = io.StringIO()
+    with contextlib.redirect_stdout(github):
+        code = main(["validate", str(planted), "--format", "github",
+                     "--report", f"sarif={folder / 'ccgraph.sarif'}",
+                     "--report", f"junit={folder / 'junit.xml'}"])
+    assert code == 1
+    return {"github": github.getvalue(),
+            "sarif": (folder / "ccgraph.sarif").read_text(encoding="utf-8"),
+            "junit": (folder / "junit.xml").read_text(encoding="utf-8")}
+
+
 def run(capsys, *args: str) -> tuple[int, str, str]:
     code = main(["validate", *args])
     captured = capsys.readouterr()
@@ -79,10 +97,8 @@ def shape_names() -> set[str]:
     return set(shapes_of(Shapes))
 
 
-def test_sarif_is_valid_and_points_at_the_line(planted: Path, sarif_schema: dict, capsys):
-    code, out, _ = run(capsys, str(planted), "--format", "sarif")
-    assert code == 1
-    log = json.loads(out)
+def test_sarif_is_valid_and_points_at_the_line(planted_reports: dict, sarif_schema: dict):
+    log = json.loads(planted_reports["sarif"])
     jsonschema.validate(log, sarif_schema)
     [run_] = log["runs"]
     rules = [rule["id"] for rule in run_["tool"]["driver"]["rules"]]
@@ -115,10 +131,9 @@ def test_sarif_of_relative_paths_is_relative_to_the_source_root(planted: Path, c
     assert bases == {"%SRCROOT%"}
 
 
-def test_junit_has_a_test_case_per_shape_and_a_failure_per_violation(planted: Path, capsys):
-    code, out, _ = run(capsys, str(planted), "--format", "junit")
-    assert code == 1
-    root = ET.fromstring(out)
+def test_junit_has_a_test_case_per_shape_and_a_failure_per_violation(planted: Path,
+                                                                     planted_reports: dict):
+    root = ET.fromstring(planted_reports["junit"])
     cases = root.findall("./testsuite/testcase")
     assert {case.get("name") for case in cases} == shape_names()
     assert root.get("tests") == str(len(cases)) and root.get("failures") == "1"
@@ -130,9 +145,8 @@ def test_junit_has_a_test_case_per_shape_and_a_failure_per_violation(planted: Pa
     assert failure.get("type") == "sh:MinCountConstraintComponent"
 
 
-def test_github_annotations(planted: Path, capsys):
-    code, out, _ = run(capsys, str(planted), "--format", "github")
-    assert code == 1
+def test_github_annotations(planted: Path, planted_reports: dict):
+    out = planted_reports["github"]
     errors = [line for line in out.splitlines() if line.startswith("::error ")]
     file = escape_property(str(planted / "broken.ttl"))
     assert errors == [f"::error file={file},line=5,title=Violation ccnsh%3AMembership-role::"
@@ -147,10 +161,15 @@ def test_github_escapes_what_the_runner_reads_specially():
     assert escape_property("a:b,c%") == "a%3Ab%2Cc%25"
 
 
-def test_conforming_data_exit_0_in_every_format(capsys, sarif_schema):
-    for fmt in ("junit", "sarif", "github"):
-        code, out, _ = run(capsys, "--format", fmt)
-        assert code == 0, fmt
+def test_conforming_data_exit_0_in_every_format(capsys, sarif_schema, tmp_path):
+    code, github, _ = run(capsys, "--format", "github", "--report",
+                          f"junit={tmp_path / 'junit.xml'}", "--report",
+                          f"sarif={tmp_path / 'ccgraph.sarif'}")
+    assert code == 0
+    outputs = {"junit": (tmp_path / "junit.xml").read_text(encoding="utf-8"),
+               "sarif": (tmp_path / "ccgraph.sarif").read_text(encoding="utf-8"),
+               "github": github}
+    for fmt, out in outputs.items():
         if fmt == "junit":
             assert ET.fromstring(out).get("failures") == "0"
         elif fmt == "sarif":
@@ -194,3 +213,81 @@ def test_a_syntax_error_is_an_annotation_too(tmp_path: Path, capsys):
     code, out, _ = run(capsys, str(bad), "--format", "github")
     assert code == 2
     assert out.startswith(f"::error file={escape_property(str(bad))},line=2,title=input::")
+
+
+# --- --report FORMAT=FILE: more formats from one validation ---------------------------
+
+SMALL = Path(__file__).parent / "fixtures" / "shapes" / "invalid" / "city-without-country.ttl"
+ALL_FORMATS = ("text", "json", "turtle", "junit", "sarif", "github")
+
+
+def test_each_report_file_is_what_its_format_writes_on_stdout(tmp_path: Path, capsys):
+    reports = [f"{fmt}={tmp_path / ('report.' + fmt)}" for fmt in ALL_FORMATS]
+    code, out, _ = run(capsys, str(SMALL), "--format", "text",
+                       *[arg for report in reports for arg in ("--report", report)])
+    assert code == 1
+    for fmt in ALL_FORMATS:
+        alone = run(capsys, str(SMALL), "--format", fmt)
+        assert alone[0] == 1
+        assert (tmp_path / f"report.{fmt}").read_text(encoding="utf-8") == alone[1], fmt
+    assert out == (tmp_path / "report.text").read_text(encoding="utf-8")
+
+
+def test_bad_input_goes_to_the_ci_report_files_and_leaves_the_others(bad_table: Path,
+                                                                     tmp_path: Path, capsys):
+    for name in ("old.txt", "old.ttl", "old.sarif"):
+        (tmp_path / name).write_text("before\n", encoding="utf-8")
+    code, out, err = run(capsys, str(bad_table), "--report", f"text={tmp_path / 'old.txt'}",
+                         "--report", f"turtle={tmp_path / 'old.ttl'}",
+                         "--report", f"sarif={tmp_path / 'old.sarif'}",
+                         "--report", f"github={tmp_path / 'new.github'}")
+    assert code == 2 and out == ""
+    assert err.startswith("ccgraph: error: 2 problems in the tables:")
+    assert (tmp_path / "old.txt").read_text(encoding="utf-8") == "before\n"
+    assert (tmp_path / "old.ttl").read_text(encoding="utf-8") == "before\n"
+    sarif = json.loads((tmp_path / "old.sarif").read_text(encoding="utf-8"))
+    assert [r["locations"][0]["physicalLocation"]["region"]["startLine"]
+            for r in sarif["runs"][0]["results"]] == [3, 5]
+    assert (tmp_path / "new.github").read_text(encoding="utf-8").count("::error ") == 2
+
+
+@pytest.mark.parametrize(("report", "message"), [
+    ("sarif", "'sarif' is not FORMAT=FILE"),
+    ("sarif=", "'sarif=' is not FORMAT=FILE"),
+    ("sarfi=x.sarif", "unknown report format 'sarfi' (allowed: text, json, turtle, junit, "
+                      "sarif, github) (did you mean 'sarif'?)"),
+])
+def test_a_malformed_report_option_is_a_usage_error(report: str, message: str, capsys):
+    code, out, err = run(capsys, str(SMALL), "--report", report)
+    assert (code, out) == (2, "")
+    assert message in err and err.count("\n") == 1
+
+
+def test_report_files_that_cannot_be_written_are_refused_before_any_work(tmp_path: Path,
+                                                                          capsys):
+    data = tmp_path / "data.ttl"
+    data.write_bytes(SMALL.read_bytes())
+    kept = tmp_path / "kept.sarif"
+    kept.write_text("before\n", encoding="utf-8")
+    cases = {
+        f"sarif={tmp_path / 'no' / 'such.sarif'}": f"{tmp_path / 'no' / 'such.sarif'}: no such "
+                                                   f"folder {tmp_path / 'no'}",
+        f"turtle={data}": f"--report: {data} is a file to validate; it is not written over",
+    }
+    for report, message in cases.items():
+        code, out, err = run(capsys, str(data), "--report", f"sarif={kept}", "--report", report)
+        assert (code, out, err) == (2, "", f"ccgraph: error: {message}\n"), report
+    code, _, err = run(capsys, str(data), "--report", f"sarif={kept}",
+                       "--report", f"junit={tmp_path / '.' / 'kept.sarif'}")
+    assert (code, err) == (2, f"ccgraph: error: --report: {tmp_path / '.' / 'kept.sarif'} is "
+                              "given twice (sarif and junit)\n")
+    assert data.read_bytes() == SMALL.read_bytes()
+    assert kept.read_text(encoding="utf-8") == "before\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.ttl", "kept.sarif"]
+
+
+def test_the_command_offers_every_report_format():
+    from ccgraph.cli.parser import REPORTS
+    from ccgraph.reports import FORMATS
+
+    assert REPORTS == FORMATS == ALL_FORMATS

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import formats
-from ..errors import EXIT_NONCONFORMING, EXIT_OK, CcgraphError, InputError
+from ..errors import EXIT_NONCONFORMING, EXIT_OK, CcgraphError, InputError, UsageError
 
 
 def _open(args: argparse.Namespace, *, native: bool = False):
@@ -211,32 +211,63 @@ def run_validate(args: argparse.Namespace) -> int:
     data. Files that together hold no triple are an input error: nothing was validated.
     Each result names the file and line it comes from; bad input (every bad cell of the
     tables at once) is also written in a CI format when one is asked for, then exit 2."""
+    from ..export import write_atomically
     from ..reports import render, render_problems
     from ..sources import complete, data_files, load_dataset, load_files
     from ..validation import validate
 
     _progress("reading the data")
+    reports: list[tuple[str, Path]] = []
     try:
+        files = _data_paths(args.paths) if args.paths else data_files()
+        reports = _report_files(args.report, files)
         if args.paths:
-            files = _data_paths(args.paths)
             given = load_files(files)
             if next(iter(given.quads((None, None, None, None))), None) is None:
                 names = ", ".join(str(path) for path in files)
                 raise InputError(f"{names}: nothing to validate (no triples)")
             dataset = complete(given)
         else:
-            files = data_files()
             dataset = load_dataset()
     except InputError as error:
-        if args.format in ("junit", "sarif", "github", "json"):
-            sys.stdout.write(render_problems(_problems(error), args.format))
+        problems = _problems(error)
+        for fmt, path in reports:
+            if fmt in CARRY_PROBLEMS:
+                write_atomically(path, render_problems(problems, fmt).encode("utf-8"))
+        if args.format in CARRY_PROBLEMS:
+            sys.stdout.write(render_problems(problems, args.format))
         raise
     if args.inference != "none":
         _progress(f"adding the {args.inference} inferences (owlrl takes a while)")
     _progress("validating against the shapes")
     report = validate(dataset, inference=args.inference, sources=files)
+    for fmt, path in reports:
+        write_atomically(path, render(report, fmt).encode("utf-8"))
     sys.stdout.write(render(report, args.format))
     return EXIT_OK if report.conforms else EXIT_NONCONFORMING
+
+
+CARRY_PROBLEMS = ("junit", "sarif", "github", "json")  # the formats that carry bad input
+
+
+def _report_files(reports: Sequence[tuple[str, Path]],
+                  inputs: Sequence[Path]) -> list[tuple[str, Path]]:
+    """`--report FORMAT=FILE`s, each file's folder checked before any work. A file named
+    twice, or one of the files to validate, is a usage error (not an input error, whose
+    report would be written over it)."""
+    from ..export import writable_folder
+
+    read = {path.resolve() for path in inputs}
+    seen: dict[Path, str] = {}
+    for fmt, path in reports:
+        where = path.resolve()
+        if where in read:
+            raise UsageError(f"--report: {path} is a file to validate; it is not written over")
+        if where in seen:
+            raise UsageError(f"--report: {path} is given twice ({seen[where]} and {fmt})")
+        writable_folder(path)
+        seen[where] = fmt
+    return list(reports)
 
 
 def _problems(error: InputError) -> list:

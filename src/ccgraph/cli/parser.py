@@ -52,6 +52,21 @@ class Parser(argparse.ArgumentParser):
         return ""
 
 
+REPORTS = ("text", "json", "turtle", "junit", "sarif", "github")  # ccgraph.reports.FORMATS
+
+
+def _report(text: str) -> tuple[str, Path]:
+    """`--report FORMAT=FILE` as (format, path)."""
+    fmt, sep, file = text.partition("=")
+    if not sep or not file:
+        raise argparse.ArgumentTypeError(f"{text!r} is not FORMAT=FILE")
+    if fmt not in REPORTS:
+        raise argparse.ArgumentTypeError(
+            f"unknown report format {fmt!r} (allowed: {', '.join(REPORTS)})"
+            f"{did_you_mean(fmt, REPORTS)}")
+    return fmt, Path(file)
+
+
 def _options(parser: argparse.ArgumentParser) -> set[str]:
     """Every option string of `parser` and of its subcommands."""
     found = set(parser._option_string_actions)
@@ -172,12 +187,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument(
         "--format",
-        choices=("text", "json", "turtle", "junit", "sarif", "github"),
+        choices=REPORTS,
         default="text",
         help="report format on stdout (default: text): text is one line per result, "
         "FILE:LINE: [column C:] what; junit (a test case per shape), sarif (SARIF 2.1.0) "
         "and github (Actions annotations) are for CI, and also carry bad input (exit 2). "
         "See docs/maintaining.md",
+    )
+    validate.add_argument(
+        "--report",
+        action="append",
+        default=[],
+        type=_report,
+        metavar="FORMAT=FILE",
+        help="also write the report in FORMAT to FILE, from the same validation (repeat it "
+        "for more: --format github --report sarif=ccgraph.sarif --report junit=junit.xml). "
+        "Each file is replaced whole or left as it was; on bad input (exit 2) the CI "
+        "formats' files carry it, the others are left as they were",
     )
     validate.set_defaults(run=run_validate)
 

@@ -6,7 +6,9 @@ found in the file by what the row says), never the program's answers."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
 import shutil
 from pathlib import Path
@@ -170,6 +172,20 @@ def planted(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def planted_reports(planted: Path) -> dict[str, str]:
+    """One validation of the planted copy: JSON on stdout, text and Turtle with --report."""
+    written = {fmt: planted.parent / f"report.{fmt}" for fmt in ("text", "turtle")}
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["validate", str(planted), "--format", "json",
+                     "--report", f"text={written['text']}",
+                     "--report", f"turtle={written['turtle']}"])
+    assert code == 1
+    return {"json": out.getvalue(),
+            **{fmt: path.read_text(encoding="utf-8") for fmt, path in written.items()}}
+
+
 def modena_line(folder: Path) -> int:
     lines = (folder / "uccn_members.csv").read_text(encoding="utf-8").splitlines()
     return next(n for n, line in enumerate(lines, 1) if line.startswith("Modena,"))
@@ -186,8 +202,8 @@ def violations(report: dict, base: str = EX) -> dict[tuple[str, str | None], dic
             for r in report["results"] if r["severity"] == str(SH.Violation)}
 
 
-def test_the_json_report_locates_each_violation(planted: Path, capsys):
-    found = violations(report_of(planted, capsys))
+def test_the_json_report_locates_each_violation(planted: Path, planted_reports: dict):
+    found = violations(json.loads(planted_reports["json"]))
     file = str(planted / "broken.ttl")
     # missing role: the node's first statement
     assert found[(BROKEN_ID, str(ORG.role))] == {"file": file, "line": 7, "row": None,
@@ -200,18 +216,17 @@ def test_the_json_report_locates_each_violation(planted: Path, capsys):
     assert modena["row"] == modena_line(planted) - 1  # the header is line 1
 
 
-def test_the_text_report_starts_each_line_with_file_and_line(planted: Path, capsys):
-    assert main(["validate", str(planted)]) == 1
-    lines = capsys.readouterr().out.splitlines()
+def test_the_text_report_starts_each_line_with_file_and_line(planted: Path,
+                                                             planted_reports: dict):
+    lines = planted_reports["text"].splitlines()
     assert f"{planted / 'broken.ttl'}:7: Violation  id:{BROKEN_ID}  org:role  A membership " \
         "has exactly one org:role, a ccn:CreativeField or a ccn:MembershipRole." in lines
     assert any(line.startswith(f"{planted / 'uccn_members.csv'}:{modena_line(planted)}: ")
                and f"id:{MODENA}" in line for line in lines)
 
 
-def test_the_turtle_report_carries_the_location(planted: Path, capsys):
-    assert main(["validate", str(planted), "--format", "turtle"]) == 1
-    report = Graph().parse(data=capsys.readouterr().out, format="turtle")
+def test_the_turtle_report_carries_the_location(planted: Path, planted_reports: dict):
+    report = Graph().parse(data=planted_reports["turtle"], format="turtle")
     focus = URIRef(EX + BROKEN_ID)
     [result] = [r for r in report.subjects(SH.focusNode, focus)
                 if report.value(r, SH.resultPath) == ORG.role]

@@ -36,6 +36,14 @@ def oxigraph(tmp_path_factory):
         yield engine
 
 
+def pushed(engine, dataset) -> RemoteStore:
+    """The engine holding the shipped data whole again, as `ccgraph push --replace` leaves
+    it (the push itself, by the command, is tested above)."""
+    store = RemoteStore(engine.query_url)
+    store.load(dataset, replace=True)
+    return store
+
+
 def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -81,8 +89,8 @@ def test_push_replace_replaces_each_graph_whole_and_drops_graphs_no_longer_built
     assert not store.ask("ASK { <https://example.org/x> ?p ?o }", GraphSet((seed,)))
 
 
-def test_query_run_and_the_api_answer_from_the_remote_store(oxigraph):
-    assert ccgraph_cli("push", "--store", oxigraph.query_url, "--replace").returncode == 0
+def test_query_run_and_the_api_answer_from_the_remote_store(oxigraph, dataset):
+    pushed(oxigraph, dataset)
     args = ("query", "run", "networks-of", "-p", "member=Turin", "--at", "2021-03-01",
             "--format", "csv")
     remote = ccgraph_cli(*args, "--store", oxigraph.query_url)
@@ -99,8 +107,7 @@ def test_query_run_and_the_api_answer_from_the_remote_store(oxigraph):
 
 
 def test_ask_construct_and_len(oxigraph, dataset):
-    assert ccgraph_cli("push", "--store", oxigraph.query_url, "--replace").returncode == 0
-    store = RemoteStore(oxigraph.query_url)
+    store = pushed(oxigraph, dataset)
     assert store.ask(f"ASK {{ {TURIN.n3()} a <{ns.CCN.City}> }}")
     graph = store.construct(f"CONSTRUCT {{ {TURIN.n3()} ?p ?o }} WHERE {{ {TURIN.n3()} ?p ?o }}")
     assert (TURIN, URIRef(str(ns.CCN.country)), ns.ID["country/it"]) in graph
@@ -108,7 +115,7 @@ def test_ask_construct_and_len(oxigraph, dataset):
 
 
 def test_a_query_naming_its_own_graphs_is_answered_from_them(oxigraph, dataset):
-    assert ccgraph_cli("push", "--store", oxigraph.query_url, "--replace").returncode == 0
+    pushed(oxigraph, dataset)
     seed = ns.graph_name("seed-000")
     query = f"SELECT (COUNT(*) AS ?n) FROM {seed.n3()} WHERE {{ ?s ?p ?o }}"
     answer = RemoteStore(oxigraph.query_url).select(query)
@@ -133,8 +140,8 @@ def test_unreachable_store(tmp_path):
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
-def test_read_timeout(oxigraph):
-    assert ccgraph_cli("push", "--store", oxigraph.query_url, "--replace").returncode == 0
+def test_read_timeout(oxigraph, dataset):
+    pushed(oxigraph, dataset)
     store = RemoteStore(oxigraph.query_url, environ={"CCGRAPH_STORE_READ_TIMEOUT": "0.01"})
     slow = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f "
             "FILTER (STR(?a) < STR(?d)) }")

@@ -7,6 +7,7 @@ import os
 import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from rdflib import Graph
@@ -69,15 +70,24 @@ def test_query_show_prints_the_description_once(capsys):
     assert "#+ " not in out and "SELECT ?network ?date" in out
 
 
-def test_export_follows_the_umask(tmp_path, capsys):
-    for mask, mode in ((0o022, 0o644), (0o077, 0o600), (0o002, 0o664)):
-        target = tmp_path / f"graph-{mask:o}.ttl"
-        old = os.umask(mask)
-        try:
-            assert main(["export", "-o", str(target)]) == 0
-        finally:
-            os.umask(old)
-        assert stat.S_IMODE(target.stat().st_mode) == mode
+SMALL = Path(__file__).parent / "fixtures" / "shapes" / "valid" / "minimal.ttl"
+
+
+@pytest.mark.parametrize(("mask", "mode", "command"), [
+    (0o077, 0o600, "export"),
+    (0o022, 0o644, "validate"),  # a report file is written as an export is
+    (0o002, 0o664, "validate"),
+])
+def test_files_written_follow_the_umask(tmp_path, capsys, mask, mode, command):
+    target = tmp_path / f"written-{mask:o}.ttl"
+    args = (["export", "-o", str(target)] if command == "export"
+            else ["validate", str(SMALL), "--report", f"turtle={target}"])
+    old = os.umask(mask)
+    try:
+        assert main(args) == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(target.stat().st_mode) == mode
 
 
 def test_export_to_dash_writes_stdout(tmp_path, monkeypatch, capsysbinary):

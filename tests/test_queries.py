@@ -86,13 +86,30 @@ CASES = [
 ]
 
 
+# rdflib's engine (the memory backend, several times slower than the others) answers the
+# cases that differ in what the query does (each query; its optional parameters, country,
+# field and certainty); the cases that differ only in network or date run on the others
+SAME_PATH = {1, 2, 5, 8, 16}  # members-at bjcem and gai, networks-of lyon, field-counts,
+# timeline gai: as members-at uccn, networks-of Turin, field-counts with a country, timeline uccn
+
+
 def test_every_query_has_a_backend_case():
     assert {name for name, _ in CASES} == set(queries.catalogue())
+    assert {name for i, (name, _) in enumerate(CASES) if i not in SAME_PATH} == \
+        set(queries.catalogue())  # every query on rdflib's engine too
+    assert [CASES[i][0] for i in sorted(SAME_PATH)] == [
+        "members-at", "members-at", "networks-of", "field-counts", "timeline"]
 
 
-@pytest.mark.parametrize("backend", [b for b in BACKENDS if b != "embedded"])
-@pytest.mark.parametrize(("name", "values"), CASES, ids=[f"{n}-{i}" for i, (n, _) in
-                                                       enumerate(CASES)])
+BACKEND_CASES = [
+    pytest.param(name, values, backend, id=f"{name}-{i}-{backend}")
+    for i, (name, values) in enumerate(CASES)
+    for backend in BACKENDS
+    if backend != "embedded" and not (backend == "memory" and i in SAME_PATH)
+]
+
+
+@pytest.mark.parametrize(("name", "values", "backend"), BACKEND_CASES)
 def test_backends_agree(run, backend, name, values):
     other, embedded = run(backend, name, **values), run("embedded", name, **values)
     assert other.variables == embedded.variables == queries.get(name).columns

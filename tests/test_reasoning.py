@@ -156,3 +156,28 @@ def test_the_closure_leaves_owlrls_vocabularies_as_it_found_them(monkeypatch):
     assert seen and seen[0][0] is not OWL  # the swap was in place ...
     # ... and undone
     assert all(a is b for a, b in zip(vocabularies(), (OWL, RDFS, RDF), strict=True))
+
+
+def test_the_graph_owlrl_expands_tests_membership_as_rdflib_does():
+    """`closure` hands owlrl a graph whose `triple in graph` is a set lookup: it must hold
+    exactly what rdflib's own graph holds through adds, removes (by pattern too) and +=."""
+    from rdflib import Literal, URIRef
+
+    from ccgraph.reasoning import _Closing
+
+    ex = "https://example.org/"
+    a, b, p, q = (URIRef(ex + n) for n in ("a", "b", "p", "q"))
+    ours, theirs = _Closing(), Graph()
+    for graph in (ours, theirs):
+        graph += [(a, p, b), (a, q, Literal("x")), (b, p, a)]
+        graph.add((b, q, Literal("1", datatype=URIRef("http://www.w3.org/2001/XMLSchema#integer"))))
+        graph.remove((a, None, None))
+        graph.add((a, p, a))
+    assert set(ours) == set(theirs) and len(ours) == 3
+    probes = [(a, p, b), (a, p, a), (b, p, a), (a, q, Literal("x")), (b, q, Literal("1")),
+              (b, q, Literal("01", datatype=URIRef("http://www.w3.org/2001/XMLSchema#integer"))),
+              (b, q, Literal("1", datatype=URIRef("http://www.w3.org/2001/XMLSchema#integer"))),
+              (None, p, None), (a, None, None), (None, None, Literal("x"))]
+    assert [t in ours for t in probes] == [t in theirs for t in probes]
+    # (rdflib normalises "01"^^xsd:integer to "1" when it makes the literal)
+    assert [t in ours for t in probes][:7] == [False, True, True, False, False, True, True]

@@ -2,9 +2,10 @@
 
 The wheel is built from this checkout (`pip wheel`, hatchling fetched by pip as a user's
 pip would), installed non-editable with its `server` extra into a fresh virtual
-environment, and run from a folder that is not the checkout, with no CCGRAPH_HOME: it
-carries the ontology, shapes, data and queries itself. Expected answers come from the
-sources (data/gai_attestations.csv, the queries folder), not from the program.
+environment (by this environment's pip), and run from a folder that is not the checkout,
+with no CCGRAPH_HOME: it carries the ontology, shapes, data and queries itself. Expected
+answers come from the sources (data/gai_attestations.csv, the queries folder), not from
+the program.
 """
 
 from __future__ import annotations
@@ -33,10 +34,14 @@ def installed(tmp_path_factory):
                             str(tmp / "dist"), str(ROOT)], capture_output=True, text=True)
     assert built.returncode == 0, built.stderr[-2000:]
     [wheel] = (tmp / "dist").glob("ccgraph-*.whl")
-    subprocess.run([sys.executable, "-m", "venv", str(tmp / "venv")], check=True)
+    # a fresh environment without pip of its own (seeding one costs seconds); this pip
+    # installs into it
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(tmp / "venv")],
+                   check=True)
     bin_dir = tmp / "venv" / "bin"
-    install = subprocess.run([str(bin_dir / "pip"), "install", "-q", f"{wheel}[server]"],
-                             capture_output=True, text=True)
+    install = subprocess.run([sys.executable, "-m", "pip", "--python", str(bin_dir / "python"),
+                              "install", "-q", f"{wheel}[server]"], capture_output=True,
+                             text=True)
     assert install.returncode == 0, install.stderr[-2000:]
     elsewhere = tmp / "elsewhere"
     elsewhere.mkdir()

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
 from ccgraph import intake
@@ -111,12 +111,23 @@ def test_export_validates_as_the_shipped_data(exports, read, shipped_counts, dat
     code, report = validate_json(exports[fmt])
     assert code == 0
     assert report["counts"] == shipped_counts
-    # ... having read every triple: an empty read would conform too
+    # ... having read every triple, each as it was written: an empty read would conform
+    # too, and a reader that changed a value could keep the counts
     triples = set(read[fmt].triples((None, None, None)))
-    assert len(triples) == len(set(dataset.triples((None, None, None))))
+    shipped = set(dataset.triples((None, None, None)))
+    assert len(triples) == len(shipped)
+    assert named(triples) == named(shipped)
 
 
-@pytest.mark.parametrize("fmt", SUFFIXES)
+def named(triples: set) -> set:
+    return {t for t in triples if not any(isinstance(term, BNode) for term in t)}
+
+
+# Validation reads the triples whatever their format, and the test above holds each format's
+# reader to every triple as written: a membership stripped of its properties is therefore
+# checked in three formats, not all five: Turtle (the default export), JSON-LD (compacted
+# with a context) and TriG (the membership stripped from every named graph).
+@pytest.mark.parametrize("fmt", ["turtle", "jsonld", "trig"])
 def test_export_with_a_stripped_membership_does_not_conform(exports, read, tmp_path, fmt):
     stripped = strip_membership(read[fmt], fmt, tmp_path / exports[fmt].name)
     code, report = validate_json(stripped)

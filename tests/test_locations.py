@@ -6,9 +6,7 @@ found in the file by what the row says), never the program's answers."""
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
 import json
 import shutil
 from pathlib import Path
@@ -23,6 +21,7 @@ from ccgraph.locations import Location, Locator
 from ccgraph.sources import DATA_DIR, completed, load_files
 from ccgraph.statements import positions
 from ccgraph.validation import SOURCE_COLUMN, SOURCE_FILE, SOURCE_LINE, SOURCE_ROW, validate
+from validating import reports
 
 EX = "https://w3id.org/ccgraph/id/"
 TURTLE = """\
@@ -175,15 +174,9 @@ def planted(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def planted_reports(planted: Path) -> dict[str, str]:
     """One validation of the planted copy: JSON on stdout, text and Turtle with --report."""
-    written = {fmt: planted.parent / f"report.{fmt}" for fmt in ("text", "turtle")}
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        code = main(["validate", str(planted), "--format", "json",
-                     "--report", f"text={written['text']}",
-                     "--report", f"turtle={written['turtle']}"])
+    code, written = reports([str(planted)], "json", ["text", "turtle"], planted.parent)
     assert code == 1
-    return {"json": out.getvalue(),
-            **{fmt: path.read_text(encoding="utf-8") for fmt, path in written.items()}}
+    return written
 
 
 def modena_line(folder: Path) -> int:

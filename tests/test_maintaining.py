@@ -6,8 +6,6 @@ recipes and the repository's .pre-commit-hooks.yaml are checked too."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import re
 import shlex
@@ -23,6 +21,7 @@ from rdflib.namespace import SH
 from ccgraph.cli import build_parser, main
 from ccgraph.sources import DATA_DIR
 from ccgraph.validation import SOURCE_FILE, SOURCE_LINE
+from validating import reports
 
 ROOT = Path(__file__).parents[1]
 PAGE = (ROOT / "docs" / "maintaining.md").read_text(encoding="utf-8")
@@ -154,15 +153,10 @@ def designation_mistake(tmp_path_factory) -> tuple[int, dict[str, str]]:
     shutil.copytree(DATA_DIR, folder)
     apply(folder, blocks())
     line = plant(folder, "uccn_members.csv", "Trieste,", "Trieste,", "Turin,")
-    reports = {fmt: folder.parent / f"report.{fmt}" for fmt in FORMATS if fmt != "text"}
-    text = io.StringIO()
-    with contextlib.redirect_stdout(text):
-        code = main(["validate", str(folder), "--format", "text",
-                     *[arg for fmt, path in reports.items()
-                       for arg in ("--report", f"{fmt}={path}")]])
+    code, written = reports([str(folder)], "text", [f for f in FORMATS if f != "text"],
+                            folder.parent)
     assert code == 1
-    return line, {"text": text.getvalue(),
-                  **{fmt: path.read_text(encoding="utf-8") for fmt, path in reports.items()}}
+    return line, written
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

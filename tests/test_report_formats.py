@@ -4,8 +4,6 @@ each naming file and line; exit codes as before (0, 1, 2)."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import shutil
 from importlib.resources import files
@@ -19,6 +17,7 @@ from ccgraph.cli import main
 from ccgraph.reports.github import escape_data, escape_property
 from ccgraph.sources import DATA_DIR
 from ccgraph.validation import load_shapes
+from validating import reports
 
 BROKEN = """\
 @prefix ccn: <https://w3id.org/ccgraph/ontology#> .
@@ -70,16 +69,10 @@ def bad_table(tmp_path_factory) -> Path:
 def planted_reports(planted: Path, tmp_path_factory) -> dict[str, str]:
     """One validation of the planted copy (exit 1): GitHub annotations on stdout, SARIF and
     JUnit written beside it with --report, as docs/maintaining.md's CI recipe does."""
-    folder = tmp_path_factory.mktemp("reports")
-    github = io.StringIO()
-    with contextlib.redirect_stdout(github):
-        code = main(["validate", str(planted), "--format", "github",
-                     "--report", f"sarif={folder / 'ccgraph.sarif'}",
-                     "--report", f"junit={folder / 'junit.xml'}"])
+    code, written = reports([str(planted)], "github", ["sarif", "junit"],
+                            tmp_path_factory.mktemp("reports"))
     assert code == 1
-    return {"github": github.getvalue(),
-            "sarif": (folder / "ccgraph.sarif").read_text(encoding="utf-8"),
-            "junit": (folder / "junit.xml").read_text(encoding="utf-8")}
+    return written
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:

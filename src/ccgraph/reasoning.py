@@ -7,11 +7,12 @@ callers put in graph:inferred, so exports can choose asserted-only.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from rdflib import Dataset, Graph, Literal
 from rdflib.namespace import OWL, RDF, XSD
+from rdflib.term import Node
 
 from . import namespaces as ns
 from .errors import UsageError
@@ -29,12 +30,10 @@ def check_profile(profile: str) -> str:
 def infer(dataset: Dataset | Graph, profile: str = "owlrl") -> Graph:
     """The triples that the `profile` closure adds to the union of `dataset`'s graphs."""
     check_profile(profile)
-    asserted = ns.new_graph()
-    for triple in dataset.triples((None, None, None)):
-        asserted.add(triple)
     inferred = ns.new_graph()
     if profile == "none":
         return inferred
+    asserted = set(dataset.triples((None, None, None)))
     for triple in closure(asserted, profile):
         s, p, o = triple
         if triple in asserted or isinstance(s, Literal):  # literal subjects: not RDF
@@ -47,8 +46,8 @@ def infer(dataset: Dataset | Graph, profile: str = "owlrl") -> Graph:
     return inferred
 
 
-def closure(graph: Graph, profile: str) -> Graph:
-    """`graph` with everything its RDFS or OWL-RL closure adds, in a new graph: the closure
+def closure(triples: Iterable[tuple[Node, Node, Node]], profile: str) -> Graph:
+    """`triples` with everything their RDFS or OWL-RL closure adds, in a new graph: the closure
     pySHACL computes before it validates (owlrl's `DeductiveClosure` with pySHACL's
     semantics and owlrl's default options), which `infer` filters and validation with
     inference reads whole. The new graph keeps no named graphs: owlrl reads it a few
@@ -61,7 +60,7 @@ def closure(graph: Graph, profile: str) -> Graph:
     else:  # owlrl's plain RDFS semantics swaps literals for proxies and mixes them up
         from pyshacl.inference import CustomRDFSSemantics as semantics
     expanded = _Closing()
-    expanded += graph
+    expanded += triples
     with _terms_made_once():
         owlrl.DeductiveClosure(semantics, axiomatic_triples=False,
                                datatype_axioms=False).expand(expanded)

@@ -33,6 +33,7 @@ import gc
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -154,8 +155,8 @@ def validate(
     by_pyshacl = {s for s in targeted if shacl.unsupported(shapes, s)}
     source = data
     if inference != "none":  # the closure pySHACL computes, of data + ontology
-        asserted = _union_copy(data)
-        asserted += _ontology()  # (pySHACL's ont_graph mixed in only its axioms)
+        # (the whole ontology: pySHACL's ont_graph mixed in only its axioms)
+        asserted = chain(_union_triples(data), _ontology())
         source = ns.new_graph()  # rdflib's default store: pySHACL's own shapes need it
         source.addN((s, p, o, source) for s, p, o in closure(asserted, inference))
     collecting = gc.isenabled()
@@ -241,17 +242,22 @@ def _only(shapes: Graph, keep: set) -> Graph:
 def _union_copy(data: Any) -> Graph:
     """Every triple of `data` (of every graph, for a Dataset) in a new rdflib graph."""
     graph = ns.new_graph()
+    graph.addN((s, p, o, graph) for s, p, o in _union_triples(data))
+    return graph
+
+
+def _union_triples(data: Any) -> Iterator[tuple[Node, Node, Node]]:
+    """Every triple of `data`: of every graph, for a Dataset; of its default graph, for a
+    pyoxigraph Store."""
     if isinstance(data, Dataset):
-        graph.addN((s, p, o, graph) for s, p, o, _ in data.quads((None, None, None, None)))
+        yield from ((s, p, o) for s, p, o, _ in data.quads((None, None, None, None)))
     elif isinstance(data, Graph):
-        graph.addN((s, p, o, graph) for s, p, o in data)
-    else:  # a pyoxigraph Store: its default graph
+        yield from data
+    else:
         import pyoxigraph as ox
 
-        graph.addN((from_oxigraph(q.subject), from_oxigraph(q.predicate),  # type: ignore[misc]
-                    from_oxigraph(q.object), graph)
-                   for q in data.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    return graph
+        for q in data.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+            yield from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object)  # type: ignore[misc]
 
 
 def _ontology() -> Graph:

@@ -212,7 +212,7 @@ def run_validate(args: argparse.Namespace) -> int:
     Each result names the file and line it comes from; bad input (every bad cell of the
     tables at once) is also written in a CI format when one is asked for, then exit 2."""
     from ..export import write_atomically
-    from ..reports import render, render_problems
+    from ..reports import CARRY_PROBLEMS, render, render_problems
     from ..sources import complete, data_files, load_dataset, load_files
     from ..validation import validate
 
@@ -245,9 +245,6 @@ def run_validate(args: argparse.Namespace) -> int:
         write_atomically(path, render(report, fmt).encode("utf-8"))
     sys.stdout.write(render(report, args.format))
     return EXIT_OK if report.conforms else EXIT_NONCONFORMING
-
-
-CARRY_PROBLEMS = ("junit", "sarif", "github", "json")  # the formats that carry bad input
 
 
 def _report_files(reports: Sequence[tuple[str, Path]],

@@ -28,8 +28,9 @@ from rdflib.namespace import RDF, RDFS, SH
 from .entries import LEVELS, SEVERITIES, Entry, local_name, show
 
 FORMATS = ("text", "json", "turtle", "junit", "sarif", "github")
-__all__ = ["FORMATS", "LEVELS", "SEVERITIES", "Entry", "entries", "local_name",
-           "problem_entries", "render", "render_problems", "shapes_of", "show"]
+CARRY_PROBLEMS = ("junit", "sarif", "github", "json")  # bad input is in the report itself
+__all__ = ["CARRY_PROBLEMS", "FORMATS", "LEVELS", "SEVERITIES", "Entry", "entries",
+           "local_name", "problem_entries", "render", "render_problems", "shapes_of", "show"]
 
 def entries(report: Any) -> list[Entry]:
     """The results of a ccgraph.validation.Report as entries."""

@@ -83,6 +83,24 @@ def test_trig_nquads_and_jsonld(tmp_path: Path):
     assert positions(jsonld, "json-ld").subjects == {a: 4, c: 6}
 
 
+@pytest.mark.parametrize("name", ["seed-000.ttl", "seed-003.ttl"])
+def test_positions_of_wanted_iris_are_those_of_the_whole_file(name):
+    """A validation locates its few focus nodes: reading only their statements gives
+    what reading every statement gives for them, and nothing about other nodes."""
+    path = DATA_DIR / name
+    whole = positions(path, "turtle")
+    turin = ns.city("IT", "Turin")
+    design = ns.membership(ns.network("uccn"), turin, ns.field("Design"))
+    wanted = {turin, design, ns.network("uccn"), ns.network("gai")}
+    assert wanted & set(whole.subjects), "the seed names none of them"
+    some = positions(path, "turtle", wanted=wanted)
+    assert some.subjects == {s: n for s, n in whole.subjects.items() if s in wanted}
+    assert some.pairs == {k: n for k, n in whole.pairs.items() if k[0] in wanted}
+    assert some.triples == {k: n for k, n in whole.triples.items() if k[0] in wanted}
+    assert some.objects == {o: n for o, n in whole.objects.items() if o in wanted}
+    assert any(isinstance(k[2], Literal) for k in some.triples)  # its literals are kept
+
+
 def uccn_rows() -> list[tuple[int, dict[str, str]]]:
     """The rows of the shipped table with the line each starts on, found by its text."""
     lines = (DATA_DIR / "uccn_members.csv").read_text(encoding="utf-8").splitlines()

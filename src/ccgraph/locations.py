@@ -114,7 +114,7 @@ class Locator:
     @property
     def indexes(self) -> list[_Index]:
         if self._indexes is None:
-            self._indexes = [_index(path, self.needed) for path in self.files]
+            self._indexes = [_index(path, self.needed, self.wanted) for path in self.files]
         return self._indexes
 
     def needed(self, path: Path, mapper: Callable[[Path], Graph]) -> bool:
@@ -169,7 +169,8 @@ def _forms(term: Node) -> list[Node]:
     return [term]
 
 
-def _index(path: Path, needed: Callable[[Path, Callable[[Path], Graph]], bool]) -> _Index:
+def _index(path: Path, needed: Callable[[Path, Callable[[Path], Graph]], bool],
+           wanted: set[Node] | None = None) -> _Index:
     index = _Index.empty()
     name = shown(path)
     if path.suffix == ".csv":
@@ -181,7 +182,7 @@ def _index(path: Path, needed: Callable[[Path, Callable[[Path], Graph]], bool]) 
         return index
     fmt = FORMATS.get(path.suffix.lower())
     try:
-        spots = positions(path, fmt) if fmt else None
+        spots = positions(path, fmt, wanted=wanted) if fmt else None
     except (OSError, UnicodeDecodeError, ValueError):
         spots = None
     if spots is None:

@@ -7,6 +7,10 @@ JSON-LD and RDF/XML (rdflib's parsers keep no positions).
     spots.pairs[(s, p)]        # line of the first predicate p written for s
     spots.subjects[s]          # line where s is first written as a subject
 
+Given `wanted`, the IRIs a caller will look up, only statements whose subject (or, for
+`objects`, whose object) is one of them are kept, and no literal of another subject's is
+made: locating a few results in a large file costs little more than reading its tokens.
+
 A small reader of the Turtle grammar's tokens (strings, comments and IRIs are skipped as
 wholes, so a name inside a string or a comment never counts), with prefixed names and
 relative IRIs resolved as the parser does (`@base` defaults to the file's own URI, as
@@ -18,6 +22,7 @@ written as `"@id"` or `rdf:about` (in full, or compacted with the document's pre
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
@@ -55,22 +60,33 @@ class Positions:
     triples: dict[tuple[Node, Node, Node], int] = field(default_factory=dict)
     objects: dict[Node, int] = field(default_factory=dict)
 
+    wanted: Container[Node] | None = field(default=None, repr=False, compare=False)
+
+    def keeps(self, term: Node | None) -> bool:
+        return term is not None and (self.wanted is None or term in self.wanted)
+
     def note(self, s: Node | None, p: Node | None, o: Node | None, line_p: int,
              line_o: int) -> None:
-        if s is None or p is None:
+        if p is None:
             return
-        self.pairs.setdefault((s, p), line_p)
-        if o is not None:
-            self.triples.setdefault((s, p, o), line_o)
+        if self.keeps(s):
+            self.pairs.setdefault((s, p), line_p)  # type: ignore[arg-type]
+            if o is not None:
+                self.triples.setdefault((s, p, o), line_o)  # type: ignore[arg-type]
+        if o is not None and s is not None and self.keeps(o):
             self.objects.setdefault(o, line_o)
 
 
-def positions(path: Path, fmt: str, text: str | None = None) -> Positions:
-    """The positions of the statements of the file at `path`, read as rdflib format `fmt`."""
+def positions(path: Path, fmt: str, text: str | None = None,
+              wanted: Container[Node] | None = None) -> Positions:
+    """The positions of the statements of the file at `path`, read as rdflib format `fmt`;
+    with `wanted`, only those of statements about these IRIs (see above)."""
     text = path.read_text(encoding="utf-8-sig") if text is None else text
+    spots = Positions(wanted=wanted)
     if fmt in ("turtle", "trig", "nt", "nt11", "ntriples", "nquads", "n3"):
-        return _turtle(text, path.absolute().as_uri(), quads=fmt == "nquads")
-    return _nodes(text, fmt)
+        # a TriG graph name before "{" is read as a subject; "}" then starts a new statement
+        return _Reader(path.absolute().as_uri(), fmt == "nquads", spots).read(text)
+    return _nodes(text, fmt, spots)
 
 
 def _unescape(text: str) -> str:
@@ -96,10 +112,10 @@ class _Reader:
     """Turtle/TriG statements, token by token: subject, predicate, objects; blank-node
     property lists and collections nest; `{ }` opens a TriG graph."""
 
-    def __init__(self, base: str, quads: bool) -> None:
+    def __init__(self, base: str, quads: bool, spots: Positions) -> None:
         self.base, self.quads = base, quads
         self.prefixes: dict[str, str] = {}
-        self.spots = Positions()
+        self.spots = spots
 
     def term(self, kind: str, value: str) -> Node | None:
         if kind == "iri":
@@ -139,7 +155,13 @@ class _Reader:
                 i += 1
                 continue
             term = self.term(kind, value)
-            if kind in ("string", "long"):
+            if kind in ("string", "long", "number") and not self.spots.keeps(frame[0]):
+                term = None  # a literal nobody will look up: skip its lang or datatype
+                if kind != "number" and i + 1 < n and tokens[i + 1][0] == "lang":
+                    i += 1
+                elif kind != "number" and i + 2 < n and tokens[i + 1][0] == "hats":
+                    i += 2
+            elif kind in ("string", "long"):
                 quote = 3 if kind == "long" else 1
                 literal, lang = _unescape(value[quote:-quote]), None
                 datatype: Node | None = None
@@ -161,8 +183,8 @@ class _Reader:
         subject, predicate, predicate_line, expecting = frame[:4]
         if expecting == "subject":
             frame[0], frame[3] = term, "predicate"
-            if term is not None:
-                self.spots.subjects.setdefault(term, line)
+            if self.spots.keeps(term):
+                self.spots.subjects.setdefault(term, line)  # type: ignore[arg-type]
         elif expecting == "predicate":
             frame[1], frame[2], frame[3] = term, line, "object"
         elif expecting in ("object", "list"):
@@ -201,18 +223,12 @@ class _Reader:
             frame[:4] = [None, None, 0, "subject"]
 
 
-def _turtle(text: str, base: str, quads: bool = False) -> Positions:
-    # a TriG graph name before "{" is read as a subject; "}" then starts a new statement
-    return _Reader(base, quads).read(text)
-
-
 _CONTEXT_PREFIX = re.compile(r'"([A-Za-z][\w.-]*)"\s*:\s*"([^"]+[/#:])"')
 _XMLNS = re.compile(r'xmlns:([A-Za-z][\w.-]*)\s*=\s*"([^"]+)"')
 
 
-def _nodes(text: str, fmt: str) -> Positions:
+def _nodes(text: str, fmt: str, spots: Positions) -> Positions:
     """JSON-LD or RDF/XML: the line where each node's IRI is first written as its id."""
-    spots = Positions()
     prefixes = dict((_CONTEXT_PREFIX if fmt == "json-ld" else _XMLNS).findall(text))
     pattern = (re.compile(r'"@id"\s*:\s*"([^"]+)"') if fmt == "json-ld"
                else re.compile(r'rdf:about\s*=\s*"([^"]+)"'))
@@ -220,5 +236,6 @@ def _nodes(text: str, fmt: str) -> Positions:
         for written in pattern.findall(line):
             prefix, colon, local = written.partition(":")
             iri = prefixes[prefix] + local if colon and prefix in prefixes else written
-            spots.subjects.setdefault(URIRef(iri), number)
+            if spots.keeps(URIRef(iri)):
+                spots.subjects.setdefault(URIRef(iri), number)
     return spots

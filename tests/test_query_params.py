@@ -124,6 +124,30 @@ def test_the_valid_at_fragment_is_included_with_its_own_variables():
     assert "ccn:certainCount" in queries.get("claims-check").text()
 
 
+BOUND_AT = [name for name in NAMES
+            if "#+include bounds-at" in queries.get(name).path.read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("style", ["constants", "values", "patterns"])
+@pytest.mark.parametrize("name", BOUND_AT)
+def test_the_bounds_read_at_a_date_get_the_date_itself(name, style):
+    """bounds-at reads only the bounds that can decide at the date, filtering inside
+    sub-selects, where no binding from outside reaches: the date must be there as its
+    term in every binding style, or each filter would fail and every membership would
+    count as possible. (The date's datatype IRI holds "#": it is not a comment.)"""
+    query = queries.get(name)
+    date = Literal("2019-10-30", datatype=ns.XSD.date)
+    rendered = query.render({**{p.name: SAMPLE[p.type] for p in query.params}, "date": date},
+                            style)
+    for bound in ("earliestStart", "latestStart", "earliestEnd", "latestEnd"):
+        reads = [line for line in rendered.splitlines() if f"ccn:{bound} " in line]
+        assert reads, bound
+        for line in reads:
+            assert "FILTER" in line and date.n3() in line and "?date" not in line, line
+    assert name in ("country-counts", "field-counts", "members-at", "multi-network",
+                    "shared-members", "countries-with-field")
+
+
 # --- bad input: one-line errors that name the problem -----------------------------------
 
 

@@ -117,11 +117,16 @@ def _as_pattern(scan: re.Match[str]) -> str:
     return scan.group(3).rstrip() + " ."
 
 
+# What a scan of the text steps over whole: an IRI, a string (a term put in writes both, and
+# either may hold "#", braces or keywords) and a comment.
+_OPAQUE = r"""<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|#[^\n]*"""
+
+
 def _in_subselects(body: str, variable: re.Pattern[str], term: str) -> str:
     """`body` with `term` in place of `variable` inside its sub-selects only."""
     out, last = [], 0
-    for match in re.finditer(r"#[^\n]*|\bSELECT\b", body, re.I):
-        if match.group(0).startswith("#") or match.start() < last:
+    for match in re.finditer(rf"{_OPAQUE}|\bSELECT\b", body, re.I):
+        if match.group(0)[0] in "<\"'#" or match.start() < last:
             continue
         end = _group_end(body, match.start())
         out += [body[last : match.start()],
@@ -171,9 +176,10 @@ def _substitute(body: str, variable: re.Pattern[str], term: str) -> str:
 
 
 def _group_end(text: str, start: int) -> int:
-    """The index of the `}` closing the group in which `start` lies (comments skipped)."""
+    """The index of the `}` closing the group in which `start` lies (IRIs, strings and
+    comments skipped)."""
     depth = 0
-    for match in re.finditer(r"#[^\n]*|[{}]", text[start:]):
+    for match in re.finditer(rf"{_OPAQUE}|[{{}}]", text[start:]):
         token = match.group(0)
         if token == "{":
             depth += 1

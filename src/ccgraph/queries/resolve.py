@@ -21,7 +21,7 @@ from ..errors import InputError
 from ..naming import base
 from ..spelling import did_you_mean
 from ..values import XSD, as_text, date_form, is_iri, is_plain, is_slug_path
-from .binding import values_block
+from .binding import term, values_block
 from .catalogue import Param, SavedQuery
 
 if TYPE_CHECKING:
@@ -144,13 +144,17 @@ def _lookup(store: Store, kind: str, raw: str) -> list[tuple[Identifier, str]]:
       {values_block(["x"], [[c] for c in candidates])}
       ?x a ?class . VALUES ?class {{ {classes} }} {label}
     }} ORDER BY STR(?x)""").rows if candidates else ()
+    # the labels scanned and compared with the name (a checked literal, put in place)
+    # before anything else is joined: at 1M quads 0.04 s, where joining every member's
+    # labels took 0.2 s
+    name = term(kit.literal(raw.lower()))
     for predicate, english in ((primary, '&& LANG(?name_) = "en"'), (other, "")):
         if hits:
             break
         hits = store.select(PREFIXES + f"""SELECT DISTINCT ?x ?label WHERE {{
-          {values_block(["name"], [[kit.literal(raw.lower())]])}
-          ?x a ?class ; {predicate} ?name_ . VALUES ?class {{ {classes} }}
-          FILTER (LCASE(STR(?name_)) = ?name {english}) {label}
+          {{ SELECT DISTINCT ?x WHERE {{
+            ?x {predicate} ?name_ FILTER (LCASE(STR(?name_)) = {name} {english}) }} }}
+          ?x a ?class . VALUES ?class {{ {classes} }} {label}
         }} ORDER BY STR(?x)""").rows
     return [(row[0], "" if row[1] is None else kit.text(row[1]))  # type: ignore[misc]
             for row in hits]

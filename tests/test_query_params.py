@@ -133,8 +133,10 @@ BOUND_AT = [name for name in NAMES
 def test_the_bounds_read_at_a_date_get_the_date_itself(name, style):
     """bounds-at reads only the bounds that can decide at the date, filtering inside
     sub-selects, where no binding from outside reaches: the date must be there as its
-    term in every binding style, or each filter would fail and every membership would
-    count as possible. (The date's datatype IRI holds "#": it is not a comment.)"""
+    term, or each filter would fail and every membership would count as possible. (The
+    date's datatype IRI holds "#": it is not a comment.) Remote endpoints read every
+    bound whole, as all-bounds does: Virtuoso answers such filtered sub-selects empty in
+    some servers."""
     query = queries.get(name)
     date = Literal("2019-10-30", datatype=ns.XSD.date)
     rendered = query.render({**{p.name: SAMPLE[p.type] for p in query.params}, "date": date},
@@ -143,7 +145,11 @@ def test_the_bounds_read_at_a_date_get_the_date_itself(name, style):
         reads = [line for line in rendered.splitlines() if f"ccn:{bound} " in line]
         assert reads, bound
         for line in reads:
-            assert "FILTER" in line and date.n3() in line and "?date" not in line, line
+            if style == "values":  # remote endpoints read each bound whole (Virtuoso)
+                assert "FILTER" not in line and re.search(
+                    rf"SELECT \?\w+ \?\w+ WHERE {{ \?\w+ ccn:{bound} \?\w+ }}", line), line
+            else:
+                assert "FILTER" in line and date.n3() in line and "?date" not in line, line
     assert name in ("country-counts", "field-counts", "members-at", "multi-network",
                     "shared-members", "countries-with-field")
 

@@ -67,13 +67,13 @@ class Positions:
 
     def note(self, s: Node | None, p: Node | None, o: Node | None, line_p: int,
              line_o: int) -> None:
-        if p is None:
+        if s is None or p is None:
             return
         if self.keeps(s):
-            self.pairs.setdefault((s, p), line_p)  # type: ignore[arg-type]
+            self.pairs.setdefault((s, p), line_p)
             if o is not None:
-                self.triples.setdefault((s, p, o), line_o)  # type: ignore[arg-type]
-        if o is not None and s is not None and self.keeps(o):
+                self.triples.setdefault((s, p, o), line_o)
+        if o is not None and self.keeps(o):
             self.objects.setdefault(o, line_o)
 
 
@@ -183,8 +183,8 @@ class _Reader:
         subject, predicate, predicate_line, expecting = frame[:4]
         if expecting == "subject":
             frame[0], frame[3] = term, "predicate"
-            if self.spots.keeps(term):
-                self.spots.subjects.setdefault(term, line)  # type: ignore[arg-type]
+            if term is not None and self.spots.keeps(term):
+                self.spots.subjects.setdefault(term, line)
         elif expecting == "predicate":
             frame[1], frame[2], frame[3] = term, line, "object"
         elif expecting in ("object", "list"):

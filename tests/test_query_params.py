@@ -154,6 +154,29 @@ def test_the_bounds_read_at_a_date_get_the_date_itself(name, style):
                     "shared-members", "countries-with-field")
 
 
+def test_a_term_holding_a_hash_or_a_brace_is_no_syntax_to_the_binding():
+    """Terms put in place are read past whole when the next parameter is bound: a date's
+    datatype IRI holds "#", a string may hold braces (it was once read as a comment, and
+    the closing braces after it were lost)."""
+    from pathlib import Path
+
+    from ccgraph.queries.binding import bind
+
+    text = ("SELECT ?x WHERE {\n  #+bindings\n"
+            "  { SELECT ?x WHERE { ?x <http://e.org/p> ?d FILTER (?d = ?date) } }\n"
+            "  { SELECT ?x WHERE { ?x <http://e.org/q> ?name } }\n"
+            "  { SELECT ?x WHERE { ?x <http://e.org/r> ?network } }\n}")
+    date = Literal("2020-01-01", datatype=ns.XSD.date)
+    name, network = Literal("a } # {"), URIRef("http://e.org/n")
+    for style in ("values", "constants"):
+        rendered = bind(text, [("date", date), ("name", name), ("network", network)], style,
+                        Path("q.rq"))
+        assert f"FILTER (?d = {date.n3()})" in rendered, style
+        assert f"?x <http://e.org/q> {name.n3()} }} }}" in rendered, style
+        assert f"?x <http://e.org/r> {network.n3()} }} }}" in rendered, style
+        prepareQuery(rendered)
+
+
 # --- bad input: one-line errors that name the problem -----------------------------------
 
 

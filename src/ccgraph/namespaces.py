@@ -183,8 +183,6 @@ def table_graph() -> Graph:
     return Graph(store="SimpleMemory", bind_namespaces="none")
 
 
-
-
 def country(code: str) -> URIRef:
     return ID[f"country/{code.lower()}"]
 
